@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("plan/", include("plan.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("api/v1/", include("zhengtong.api_urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
