@@ -28,3 +28,21 @@ home_panels: list[HomePanel] = []
 def register_home_panel(panel: HomePanel) -> None:
     home_panels.append(panel)
     home_panels.sort(key=lambda p: p.order)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoader:
+    """A step of `load_demo`: fills one app's part of the demo county. Must be idempotent."""
+
+    order: int
+    label: str
+    load: Callable[[], str]  # returns a one-line summary
+
+
+demo_loaders: list[DemoLoader] = []
+
+
+def register_demo_loader(loader: DemoLoader) -> None:
+    if all(existing.label != loader.label for existing in demo_loaders):
+        demo_loaders.append(loader)
+        demo_loaders.sort(key=lambda d: d.order)

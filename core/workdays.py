@@ -41,6 +41,7 @@ import chinese_calendar
 __all__ = [
     "MAX_GAP_DAYS",
     "MAX_WORKDAYS",
+    "DayEntry",
     "DayOverride",
     "Deadline",
     "WorkCalendar",
@@ -224,7 +225,11 @@ class WorkCalendar:
         return Deadline(datetime.combine(result, self.workday_end, tzinfo=self.tz), self._provisional(lo, hi))
 
     def workdays_between(self, a: date | datetime, b: date | datetime) -> int:
-        """Working days in ``(a, b]``; ``-workdays_between(b, a)`` when ``b < a``."""
+        """Working days in ``(a, b]``; ``-workdays_between(b, a)`` when ``b < a``.
+
+        Additive: ``between(a, b) + between(b, c) == between(a, c)``. It inverts ``add_workdays(a, n)``
+        for ``n >= 1``; for ``n < 0`` it does so only when ``a`` itself is a working day.
+        """
         oa, ob = self._local_date(a).toordinal(), self._local_date(b).toordinal()
         return self._count_between(oa, ob) if oa <= ob else -self._count_between(ob, oa)
 

@@ -83,6 +83,9 @@ class ReportCycle(models.TextChoices):
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
+    def active(self) -> TaskQuerySet:
+        return self.filter(is_active=True)
+
     def for_unit(self, unit: Unit) -> TaskQuerySet:
         """Tasks the unit leads, supports or answers for."""
         return self.filter(assignments__unit=unit).distinct()
@@ -118,6 +121,7 @@ class Task(models.Model):
     status = models.CharField("状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED,
                               db_index=True)
     status_reason = models.CharField("状态说明", max_length=200, blank=True)
+    is_active = models.BooleanField("有效", default=True, help_text="修订后的文件删去的任务保留历史但不再督办")
     needs_review = models.BooleanField("待复核", default=False)
     review_reasons = models.JSONField("复核原因", default=list, blank=True)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -130,7 +134,8 @@ class Task(models.Model):
         verbose_name = "任务"
         verbose_name_plural = "任务"
         ordering = ["section__order", "number"]
-        constraints = [models.UniqueConstraint(fields=["section", "number"], name="task_number_unique")]
+        constraints = [models.UniqueConstraint(fields=["section", "number"], condition=Q(is_active=True),
+                                               name="task_number_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.heading}"

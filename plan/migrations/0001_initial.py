@@ -129,6 +129,7 @@ class Migration(migrations.Migration):
                 ('report_cycle', models.CharField(choices=[('quarterly', '每季度'), ('monthly', '每月'), ('half_yearly', '每半年')], default='quarterly', max_length=12, verbose_name='填报周期')),
                 ('status', models.CharField(choices=[('not_started', '未开始'), ('in_progress', '推进中'), ('done', '已完成'), ('lagging', '滞后')], db_index=True, default='not_started', max_length=12, verbose_name='状态')),
                 ('status_reason', models.CharField(blank=True, max_length=200, verbose_name='状态说明')),
+                ('is_active', models.BooleanField(default=True, help_text='修订后的文件删去的任务保留历史但不再督办', verbose_name='有效')),
                 ('needs_review', models.BooleanField(default=False, verbose_name='待复核')),
                 ('review_reasons', models.JSONField(blank=True, default=list, verbose_name='复核原因')),
                 ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
