@@ -28,7 +28,6 @@ install: $(STAMP)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
 # Reinstall only when the dependencies change; delete the stamp (or the venv) to force it.
 $(STAMP): pyproject.toml | $(PY)

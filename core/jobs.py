@@ -132,7 +132,7 @@ def run_due_jobs(now: datetime | None = None) -> list[ScheduledJob]:
             # One broken job (or a queue that is down) must not stop the others; it stays due.
             logger.exception("定时任务 %s 放入队列失败，下一轮重试", pk)
             continue
-        logger.info("定时任务 %s 已放入队列（任务 %s），下次 %s", job.code, job.last_result_id,
+        logger.debug("定时任务 %s 已放入队列（任务 %s），下次 %s", job.code, job.last_result_id,
                     timezone.localtime(job.next_run_at).isoformat())
         enqueued.append(job)
     return enqueued

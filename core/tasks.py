@@ -1,6 +1,8 @@
-"""Core background tasks (Django's task API); periodic ones are registered in ``core.apps``."""
+"""Core background tasks (Django's task API); the periodic ones are registered in ``core.apps``."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
@@ -10,16 +12,15 @@ from core import services
 from core.calendar import years_needing_notice
 
 
-@task()
-def remind_missing_holiday_notice() -> int:
-    """Ask every admin to enter the State Council holiday notice for a year deadlines will reach.
+def send_holiday_notice_reminders(today: date) -> int:
+    """Ask every admin to enter the State Council holiday notice for a year deadlines will soon reach.
 
     Once per year and admin (the dedupe key), so the daily run does not repeat itself; returns the
     number of notifications sent.
     """
     sent = 0
     link = reverse("core:calendar")
-    for year in years_needing_notice(timezone.localdate()):
+    for year in years_needing_notice(today):
         for admin in services.admins():
             note = services.notify(
                 admin,
@@ -33,3 +34,9 @@ def remind_missing_holiday_notice() -> int:
             if note is not None:
                 sent += 1
     return sent
+
+
+@task()
+def remind_missing_holiday_notice() -> int:
+    """Daily: remind admins of a missing holiday notice (see ``send_holiday_notice_reminders``)."""
+    return send_holiday_notice_reminders(timezone.localdate())

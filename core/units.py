@@ -6,14 +6,13 @@ import re
 from collections.abc import Iterable
 
 from core.models import Unit
+from text import plan_units
 
 # Written by hand: the rules are the county's own naming habits, not a general NLP problem.
 _SPACE = re.compile(r"\s+")
 _PAREN = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]"})
 # Prefixes documents put before a unit's short name; stripped before comparing.
 _PREFIXES = ("泗洪县", "县")
-# "各有关部门和单位", "各乡镇(街道)", "县有关部门和单位" name a group, not one unit.
-_COLLECTIVE = re.compile(r"^(各|有关|县有关|县各|相关|其他)|等?有关(部门|单位)|各(乡镇|街道|部门|单位)")
 
 
 def normalise(name: str) -> str:
@@ -21,7 +20,8 @@ def normalise(name: str) -> str:
 
 
 def is_collective(name: str) -> bool:
-    return bool(_COLLECTIVE.search(normalise(name)))
+    """"各有关部门和单位", "各乡镇(街道)", "县有关部门和单位" name a group, not one unit."""
+    return plan_units.is_collective(normalise(name))
 
 
 def _keys(name: str) -> set[str]:

@@ -27,6 +27,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Django adds the host as "site_name"; it would hide the platform's name in the page title.
+        context.pop("site_name", None)
+        return context
+
 
 def _user(request: HttpRequest) -> User:
     user = request.user

@@ -126,6 +126,7 @@ class ReportForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(
         label="佐证材料", required=False,
+        error_messages={"empty": "佐证材料是空文件", "invalid": "没有收到文件，请重新选择"},
         help_text=(f"可多选，最多 {MAX_EVIDENCE_FILES} 个；PDF、Word、Excel、图片或压缩包，"
                    f"单个不超过 {_megabytes(settings.UPLOAD_MAX_BYTES)} MB"))
 

@@ -224,9 +224,15 @@ def _match_tasks(section: Section | None, parsed_tasks: list[dict[str, Any]]) ->
     return pairs
 
 
+_ROLE_ORDER = {TaskUnit.Role.LEAD: 0, TaskUnit.Role.RESPONSIBLE: 1, TaskUnit.Role.CO: 2}
+
+
 def _units_text(task: Task | None, parsed: dict[str, Any] | None) -> str:
     if task is not None:
-        return "；".join(f"{a.get_role_display()}：{a.name_as_written}" for a in task.assignments.all())
+        # Same order as the document lists them; the issuer filled in by default was not written there.
+        written = sorted((a for a in task.assignments.all() if not a.is_default),
+                         key=lambda a: (_ROLE_ORDER[TaskUnit.Role(a.role)], a.pk))
+        return "；".join(f"{a.get_role_display()}：{a.name_as_written}" for a in written)
     assert parsed is not None
     return "；".join(f"{TaskUnit.Role(role).label}：{normalise(name)}" for role, name in _task_unit_names(parsed))
 
@@ -262,7 +268,7 @@ def plan_diff(imp: PlanImport) -> PlanDiff | None:
                     ("任务内容", old.text, pt["text"]),
                     ("责任单位", _units_text(old, None), _units_text(None, pt)),
                     ("量化目标", _targets_text_old(old), _targets_text_new(pt)),
-                    ("时限", old.deadline_text, pt.get("deadline_text") or ""),
+                    ("时限", old.deadline_text, _deadline_text(pt)),
                 )
                 if before != after
             ]
@@ -283,10 +289,15 @@ def _deadline(cal: WorkCalendar, parsed_task: dict[str, Any], year: int) -> tupl
     """
     raw = parsed_task.get("deadline_date")
     due = date.fromisoformat(raw) if raw else date(year, 12, 31)
-    text = parsed_task.get("deadline_text") or ("" if raw else "年度任务（默认年底）")
     if not cal.is_workday(due):
         due = cal.previous_workday(due)
-    return due, text[:40], not cal.is_known(due)
+    return due, _deadline_text(parsed_task), not cal.is_known(due)
+
+
+def _deadline_text(parsed_task: dict[str, Any]) -> str:
+    """The time limit as stored on the task (what a revision is compared against)."""
+    text = parsed_task.get("deadline_text") or ("" if parsed_task.get("deadline_date") else "年度任务（默认年底）")
+    return str(text)[:40]
 
 
 @transaction.atomic

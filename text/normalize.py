@@ -171,29 +171,28 @@ def first_sentence(text: str) -> str:
     return text.rstrip("。")
 
 
-def join_fragments(parts: list[str]) -> str:
-    """Join line fragments of one paragraph: no separator between CJK pieces,
-    one space between two Latin/digit pieces ("IPv6" / "from")."""
-    out = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
-            out += " "
-        out += part
-    return out
-
-
 # --- Chinese numerals --------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万"
 
 
 def cn_to_int(text: str) -> int | None:
-    """"十二" → 12, "两" → 2, "一百零五" → 105, "7" → 7; None if not a numeral."""
+    """ "十二" → 12, "两" → 2, "一百零五" → 105, "7" → 7; None if not a numeral."""
     if not text:
         return None
     if text.isascii() and text.isdigit():

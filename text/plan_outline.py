@@ -17,7 +17,6 @@ from .normalize import (
     cn_to_int,
     is_page_furniture,
     is_terminated,
-    join_fragments,
     normalize_chars,
     paren_balance,
     squash_spaces,
@@ -36,10 +35,11 @@ _SECTION = re.compile(
     r"^(?:(?:19|20)\d{2}年度?)?[^\s《》“”\"。，,；;:：]{0,40}?(?:工作要点|要点|工作计划|工作安排|任务清单)"
     r"(?:\([^()]{1,12}\))?$"
 )
-_NOT_SECTION = re.compile(r"关于|印发|通知")
+_NOT_SECTION = re.compile(r"关于|印发|通知|^\d{1,2}[.、]")  # "2.2024年…要点" lists attachments
 _PIPE_SEPARATOR = re.compile(r"^\|?[\s:|-]*-{3,}[\s:|-]*\|?$")
 
 NUMBERED = ("arabic", "paren_cn", "shi")
+_TAIL = 600
 
 
 @dataclass(slots=True)
@@ -69,7 +69,7 @@ def classify(raw: str) -> Line:
     cells = _cells_of(raw)
     if cells is not None:
         if _PIPE_SEPARATOR.match(raw.strip()):
-            return Line("blank")
+            return Line("page")  # "|---|---|" carries nothing; must not end the table
         return Line("table", cells=[squash_spaces(strip_markdown(c)[0]) for c in cells])
     if is_page_furniture(raw):
         return Line("page")
@@ -95,14 +95,42 @@ def preprocess(text: str) -> list[Line]:
 
 @dataclass(slots=True)
 class Block:
+    """A numbered item or free paragraph with its continuation lines.
+
+    The joined text and bracket balance are maintained incrementally so that
+    a pathological block with thousands of continuation lines stays linear.
+    """
+
     kind: str  # "arabic" / "paren_cn" / "shi" / "text"
     number: int | None
-    parts: list[str] = field(default_factory=list)
     heading: bool = False
+    parts: list[str] = field(default_factory=list)
+    tail: str = ""  # last _TAIL characters: unit clauses and sentence ends live there
+    balance: int = 0  # open "(" minus ")" over the whole body
+
+    def add(self, fragment: str) -> None:
+        fragment = fragment.strip()
+        if not fragment:
+            return
+        if self.tail and _latin(self.tail[-1]) and _latin(fragment[0]):
+            fragment = " " + fragment  # "IPv6" / "from": keep words apart, CJK joins directly
+        self.parts.append(fragment)
+        self.tail = (self.tail + fragment)[-_TAIL:]
+        self.balance += paren_balance(fragment)
 
     @property
     def body(self) -> str:
-        return join_fragments(self.parts)
+        return "".join(self.parts)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _new_block(kind: str, number: int | None, text: str, heading: bool = False) -> Block:
+    block = Block(kind, number, heading)
+    block.add(text)
+    return block
 
 
 @dataclass(slots=True)
@@ -132,8 +160,12 @@ class Outline:
     tables: list[Table] = field(default_factory=list)
 
 
-def _has_unit_clause(body: str) -> bool:
-    return split_unit_clause(body)[1] is not None
+def _has_unit_clause(tail: str) -> bool:
+    return split_unit_clause(tail)[1] is not None
+
+
+def _terminated(block: Block) -> bool:
+    return block.balance <= 0 and is_terminated(block.tail)
 
 
 def _continues(block: Block | None, ln: Line) -> bool:
@@ -144,16 +176,16 @@ def _continues(block: Block | None, ln: Line) -> bool:
     """
     if block is None:
         return False
-    body = block.body
-    if body.endswith(("、", "，", ",", "；", ";", "：", ":")):
+    tail = block.tail
+    if tail.endswith(("、", "，", ",", "；", ";", "：", ":")):
         return True
-    if not is_terminated(body):
+    if not _terminated(block):
         # …unless it ends in a bracket-less unit clause ("…。责任单位：县大数据中心").
-        return paren_balance(body) > 0 or not _has_unit_clause(body)
+        return block.balance > 0 or not _has_unit_clause(tail)
     if ln.heading:
         return False
     # A numbered task runs until its unit clause: "11. …共享。" / "— 6 —" / "围绕…".
-    return block.kind in NUMBERED and not _has_unit_clause(body)
+    return block.kind in NUMBERED and not _has_unit_clause(tail)
 
 
 def build_outline(lines: list[Line], *, implicit_section: str | None = None) -> Outline:
@@ -179,7 +211,7 @@ def build_outline(lines: list[Line], *, implicit_section: str | None = None) -> 
         block = None
 
     for ln in lines:
-        if ln.kind == "page":
+        if ln.kind == "page":  # page furniture: may sit inside a sentence or a table
             continue
         if ln.kind == "blank":
             table = None
@@ -192,6 +224,8 @@ def build_outline(lines: list[Line], *, implicit_section: str | None = None) -> 
             table.rows.append(ln.cells or [])
             continue
         table = None
+        if ln.kind == "section" and block is not None and not ln.heading and not _terminated(block):
+            ln = Line("text", ln.full, ln.full)  # "…认真对照工作" / "要点" is not a new section
         if ln.kind == "section":
             close_block()
             section = SectionOutline(ln.text)
@@ -201,11 +235,12 @@ def build_outline(lines: list[Line], *, implicit_section: str | None = None) -> 
             continue
         if ln.kind == "appendix":
             close_block()
-            mode = "appendix" if mode != "header" else "header"
+            if mode == "header":
+                out.header.append(ln)  # "附件：1.…工作要点" listing in the notice itself
+            else:
+                mode = "appendix"
             if ln.text:
                 last_title = ln.text
-            if mode == "header":
-                out.header.append(ln)
             continue
         if mode == "header" and implicit_section is not None and ln.kind in ("chapter", *NUMBERED):
             section = SectionOutline(implicit_section)
@@ -218,14 +253,12 @@ def build_outline(lines: list[Line], *, implicit_section: str | None = None) -> 
                 last_title = ln.full
             continue
         assert section is not None
-        if ln.kind == "section" and block is not None and not ln.heading and not is_terminated(block.body):
-            ln = Line("text", ln.full, ln.full)  # "…认真对照" / "工作要点。" is not a new section
         if ln.kind == "text" and _continues(block, ln):
             assert block is not None
-            block.parts.append(ln.full)
+            block.add(ln.full)
             continue
         if ln.kind == "shi" and block is not None and block.kind in ("arabic", "paren_cn"):
-            block.parts.append(ln.full)  # "一是…二是…" sub-points inside a task
+            block.add(ln.full)  # "一是…二是…" sub-points inside a task
             continue
         close_block()
         if ln.kind == "chapter":
@@ -234,13 +267,13 @@ def build_outline(lines: list[Line], *, implicit_section: str | None = None) -> 
             chapter = Chapter(ln.number, f"{_cn_marker(ln)}、{title}")
             section.chapters.append(chapter)
             if rest.strip():
-                block = Block("text", None, [rest.strip()])
+                block = _new_block("text", None, rest.strip())
             continue
         if ln.kind in NUMBERED and chapter is None:
             chapter = Chapter(None, "")
             section.chapters.append(chapter)
         kind = ln.kind if ln.kind in NUMBERED else "text"
-        block = Block(kind, ln.number if kind != "text" else None, [ln.text], ln.heading)
+        block = _new_block(kind, ln.number if kind != "text" else None, ln.text, ln.heading)
         if len(ln.full) <= 60:
             last_title = ln.full
     close_block()

@@ -19,13 +19,26 @@ from dataclasses import dataclass, field
 from .errors import DocumentError
 from .normalize import first_sentence, int_to_cn, is_terminated, tidy
 from .plan_model import AppendixTable, ParsedPlan, PlanItem, PlanSection, PlanTask, ScoringItem
-from .plan_outline import NUMBERED, Block, Chapter, Line, Outline, SectionOutline, Table, build_outline, preprocess
+from .plan_outline import (
+    NUMBERED,
+    Block,
+    Chapter,
+    Line,
+    Outline,
+    SectionOutline,
+    Table,
+    build_outline,
+    preprocess,
+)
 from .plan_targets import detect_deadline, extract_targets
 from .plan_units import Units, is_collective, parse_units, split_unit_clause, suggest_units
 
 __all__ = ["DocumentError", "ParsedPlan", "is_collective", "parse_plan", "section_kind"]
 
 NO_UNITS_REASON = "未写明责任单位，默认由发文单位牵头"
+# A county work-points document is tens of thousands of characters; anything
+# past this is not one, and parsing it would only tie up a worker.
+MAX_CHARS = 3_000_000
 
 # Section kind codes, first match wins ("政府网站" must not hit "数字政府").
 _SECTION_KINDS: tuple[tuple[str, str], ...] = (
@@ -42,11 +55,13 @@ _ISSUER_LINE = re.compile(r"^(?P<org>[^\s，,。:：]{2,40}?)\s*文\s*件$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _ORG = re.compile(r"(?:人民政府|办公室|委员会|局|中心|办)$")
 _DOC_NUMBER = re.compile(
-    r"(?P<pre>[\u4e00-\u9fff]{1,12}?)\s*(?P<open>[〔\[【(])\s*(?P<y>(?:19|20)\d{2})\s*(?P<close>[〕\]】)])\s*第?(?P<n>\d{1,4})\s*号"
+    r"(?P<pre>[\u4e00-\u9fffA-Za-z]{1,12}?)\s*(?P<open>[〔\[【(])\s*(?P<y>(?:19|20)\d{2})\s*(?P<close>[〕\]】)])\s*第?(?P<n>\d{1,4})\s*号"
 )
 _TITLE_END = re.compile(r"(?:通知|通报|意见|决定|批复|函|方案|要点|计划|办法|规定|报告)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_SCORING = re.compile(r"(?:^|(?<=[；;。]))\s*(?P<n>\d{1,2})[.、](?!\d)(?P<t>.*?)(?=[；;。]\s*\d{1,2}[.、](?!\d)|$)")
+_SCORING = re.compile(
+    r"(?:^|(?<=[；;。]))\s*(?P<n>\d{1,2})[.、](?!\d)(?P<t>.*?)(?=[；;。]\s*\d{1,2}[.、](?!\d)|$)"
+)
 
 
 @dataclass(slots=True)
@@ -120,9 +135,15 @@ def _chapter_role(chapter: Chapter) -> str:
         return "tasks"
     if _INTRO.search(name):
         return "intro"
-    role = "goals" if _GOALS.search(name) and "任务" not in name else "measures" if _MEASURES.search(name) else "tasks"
+    role = (
+        "goals"
+        if _GOALS.search(name) and "任务" not in name
+        else "measures"
+        if _MEASURES.search(name)
+        else "tasks"
+    )
     # A "保障" chapter whose items carry unit clauses is really a task list.
-    if role != "tasks" and any(b.kind in NUMBERED and split_unit_clause(b.body)[1] for b in chapter.blocks):
+    if role != "tasks" and any(b.kind in NUMBERED and split_unit_clause(b.tail)[1] for b in chapter.blocks):
         return "tasks"
     return role
 
@@ -227,7 +248,7 @@ def _table(table: Table, warnings: list[str]) -> AppendixTable:
         elif len(row) > len(header):
             warnings.append(f"附表《{title}》第{i + 1}行有{len(row)}列，多于表头的{len(header)}列")
     items = [
-        ScoringItem(row=r, column=c, number=int(m.group("n")), text=m.group("t").strip())
+        ScoringItem(row=r, column=c, number=int(m.group("n")), text=m.group("t").strip(" 。；;"))
         for r, row in enumerate(body)
         for c, cell in enumerate(row)
         if re.match(r"1[.、](?!\d)", cell)
@@ -250,6 +271,11 @@ def parse_plan(text: str) -> ParsedPlan:
     Raises :class:`DocumentError` (Chinese message) when no numbered task is
     found; never raises anything else for string input.
     """
+    if len(text) > MAX_CHARS:
+        raise DocumentError(
+            f"文件文字内容过长（约 {len(text) // 10000} 万字），不像是一份工作要点，请确认上传的文件",
+            code="too_large",
+        )
     lines = preprocess(text)
     outline: Outline = build_outline(lines)
     header = _read_header(outline.header, lines)

@@ -11,6 +11,7 @@ the regex itself.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ from .plan_model import Deadline, Target
 
 _NUM = rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{1,6}})"
 _NUM_AR = r"(?P<num>\d+(?:\.\d+)?)"
-_COUNT_UNIT = r"(?P<unit>课时|学时|人次|个工作日|工作日|万人|万户|万元|亿元|家|个|项|次|条|场|期|篇|人|所|座|处|套|批|户|件|类|张|本|部)"
+_COUNT_UNIT = r"(?P<unit>(?:万|亿)?(?:课时|学时|人次|个工作日|工作日|元|家|个|项|次|条|场|期|篇|人|所|座|处|套|批|户|件|类|张|本|部))"
 
 # Comparator words → comparator.  Tails (以上/以内) win over leading words.
 _CMP = {
@@ -33,29 +34,45 @@ _CMP = {
 # Leading words that show intent to reach a level ("确保…合格率100%").
 _INTENT = re.compile(r"确保|力争|达到|实现")
 # Clause boundaries for metric recovery ("、" is not one: "省、市两级…合格率").
-_CLAUSE_DELIMS = "。；;，,：:！!？?\"“”「」《》\n"
+_CLAUSE_DELIMS = '。；;，,：:！!？?"“”「」《》\n'
 _SENTENCE_DELIMS = "。；;！!？?\n"
 # Verbs after which the metric noun phrase starts ("推动公共数据按需共享率").
 _LEAD_VERB = re.compile(r"确保|推动|推进|力争|促进|保证|严格落实|落实|实现(?!率)")
-_FILLER = re.compile(r"^(?:(?:19|20)\d{2}年度?|年底前?|年内|全年|今年|到年底|每年|每季度|每月|每周|要|并|将|同时|进一步|持续|不断|全面|逐步|累计)+")
+_FILLER = re.compile(
+    r"^(?:(?:19|20)\d{2}年度?|年底前?|年内|全年|今年|到年底|每年|每季度|每月|每周|要|并|将|同时|进一步|持续|不断|全面|逐步|累计)+"
+)
 # Action verbs whose object is the counted thing ("策划政务专题不少于1次").
 _ACTION_VERB = re.compile(
     r"策划|开展|发布|组织|举办|完成|制作|开设|新增|更新|报送|转发|建设|建成|培育|打造|创建|新建|引进|培训|上报|推送|采用|召开"
 )
 _PERIOD = re.compile(r"每(?P<p>年度?|季度|季|月|周|日|天)|(?P<all>全年)")
-_PERIOD_NAME = {"年": "年", "年度": "年", "季度": "季度", "季": "季度", "月": "月", "周": "周", "日": "日", "天": "日"}
+_PERIOD_NAME = {
+    "年": "年",
+    "年度": "年",
+    "季度": "季度",
+    "季": "季度",
+    "月": "月",
+    "周": "周",
+    "日": "日",
+    "天": "日",
+}
+
+
+# Metric names and target phrases are short; bounding the walk keeps a
+# delimiter-free pathological text linear instead of quadratic.
+_MAX_WALK = 160
 
 
 def _clause_start(text: str, pos: int, delims: str = _CLAUSE_DELIMS) -> int:
-    i = pos
-    while i > 0 and text[i - 1] not in delims:
+    i, stop = pos, max(0, pos - _MAX_WALK)
+    while i > stop and text[i - 1] not in delims:
         i -= 1
     return i
 
 
 def _clause_end(text: str, pos: int, delims: str = _CLAUSE_DELIMS) -> int:
-    i = pos
-    while i < len(text) and text[i] not in delims:
+    i, stop = pos, min(len(text), pos + _MAX_WALK)
+    while i < stop and text[i] not in delims:
         i += 1
     return i
 
@@ -108,7 +125,11 @@ def _metric_percent(text: str, m: re.Match[str]) -> str:
 def _metric_counted(text: str, m: re.Match[str]) -> str:
     # "至少开展一次安全检测" names the thing after the count; "策划政务专题
     # 不少于1次" names it before.
-    return _after(text, m.end()) or _object(text[_clause_start(text, m.start()) : m.start()]) or _before(text, m.start())
+    return (
+        _after(text, m.end())
+        or _object(text[_clause_start(text, m.start()) : m.start()])
+        or _before(text, m.start())
+    )
 
 
 def _metric_new(text: str, m: re.Match[str]) -> str:
@@ -124,8 +145,8 @@ def _metric_turnaround(text: str, m: re.Match[str]) -> str:
     return _before(text, m.start()) + m.group("act") + "时限"
 
 
-def _metric_turnaround_named(text: str, m: re.Match[str]) -> str:
-    return _before(text, m.start()) + m.group("act") + "时限"
+def _metric_planned(text: str, m: re.Match[str]) -> str:
+    return m.group("what").strip()
 
 
 def _metric_published(text: str, m: re.Match[str]) -> str:
@@ -147,34 +168,53 @@ TARGET_RULES: tuple[TargetRule, ...] = (
     # 按需共享率达到97% / 合格率确保100% / 上云率达100% / 合格率100%
     TargetRule(
         "rate",
-        re.compile(r"率(?P<cmp>要达到|达到|达|提升至|提升到|提高至|提高到|保持在|确保|不低于|超过|控制在|(?<!不)低于|不高于|不超过)?"
-                   + _NUM_AR + r"%(?P<tail>以上|以内|以下)?"),
+        re.compile(
+            r"率(?P<cmp>要达到|达到|达|提升至|提升到|提高至|提高到|保持在|确保|不低于|超过|控制在|(?<!不)低于|不高于|不超过)?"
+            + _NUM_AR
+            + r"%(?P<tail>以上|以内|以下)?"
+        ),
         _metric_rate,
     ),
     # 覆盖面达到95% (a percentage without 率)
     TargetRule(
         "percent",
-        re.compile(r"(?P<cmp>达到|达|提升至|提高至|不低于|超过|控制在|(?<!不)低于|不超过)" + _NUM_AR + r"%(?P<tail>以上|以内|以下)?"),
+        re.compile(
+            r"(?P<cmp>达到|达|提升至|提高至|不低于|超过|控制在|(?<!不)低于|不超过)"
+            + _NUM_AR
+            + r"%(?P<tail>以上|以内|以下)?"
+        ),
         _metric_percent,
     ),
     # 至少开展一次安全检测 / 不少于1次 / 每年至少开展2课时的专题学习培训
     TargetRule(
         "at_least",
-        re.compile(r"(?P<cmp>不少于|不低于|不小于|至少|最少)(?:开展|完成|组织|举办|发布|更新|召开)?" + _NUM + _COUNT_UNIT + r"(?P<tail>以上)?"),
+        re.compile(
+            r"(?P<cmp>不少于|不低于|不小于|至少|最少)(?:开展|完成|组织|举办|发布|更新|召开)?"
+            + _NUM
+            + _COUNT_UNIT
+            + r"(?P<tail>以上)?"
+        ),
         _metric_counted,
         ">=",
     ),
     # 不超过3次 / 控制在5个以内
     TargetRule(
         "at_most",
-        re.compile(r"(?P<cmp>不超过|不多于|不高于|控制在|(?<!不)少于)" + _NUM + _COUNT_UNIT + r"(?P<tail>以内|以下)?"),
+        re.compile(
+            r"(?P<cmp>不超过|不多于|不高于|控制在|(?<!不)少于)" + _NUM + _COUNT_UNIT + r"(?P<tail>以内|以下)?"
+        ),
         _metric_counted,
         "<=",
     ),
     # 新增2家以上 / 建成10个以上
     TargetRule(
         "new_count",
-        re.compile(r"(?P<verb>新增|新建|建成|完成|培育|打造|创建|开设|引进|举办|开展)?" + _NUM + _COUNT_UNIT + r"(?P<tail>以上|及以上)"),
+        re.compile(
+            r"(?P<verb>新增|新建|建成|完成|培育|打造|创建|开设|引进|举办|开展)?"
+            + _NUM
+            + _COUNT_UNIT
+            + r"(?P<tail>以上|及以上)"
+        ),
         _metric_new,
         ">=",
     ),
@@ -188,18 +228,36 @@ TARGET_RULES: tuple[TargetRule, ...] = (
     # 答复时限压缩至3个工作日
     TargetRule(
         "turnaround_named",
-        re.compile(r"(?P<act>答复|回复|办结|办理|反馈|处置|响应)时限?(?:压缩|缩短|控制)?[在至到]" + _NUM + r"个?(?P<unit>工作日|小时|天)(?P<tail>以内)?"),
-        _metric_turnaround_named,
+        re.compile(
+            r"(?P<act>答复|回复|办结|办理|反馈|处置|响应)时限?(?:压缩|缩短|控制)?[在至到]"
+            + _NUM
+            + r"个?(?P<unit>工作日|小时|天)(?P<tail>以内)?"
+        ),
+        _metric_turnaround,
         "<=",
     ),
     # 每周有…原创类政务信息…发布 → at least one item per week
     TargetRule(
         "periodic_publication",
-        re.compile(r"每(?P<per>年|季度|月|周|日|天)(?:至少)?有(?P<what>[^。；;，,]{1,60}?)(?:发布|推送|更新)"),
+        re.compile(
+            r"每(?P<per>年|季度|月|周|日|天)(?:至少)?有(?P<what>[^。；;，,]{1,60}?)(?:发布|推送|更新)"
+        ),
         _metric_published,
         ">=",
         fixed_value=1,
         fixed_unit="条",
+    ),
+    # 培育数字农业示范基地2个 / 新建5G基站200个: a planned quantity closing the clause
+    TargetRule(
+        "planned_count",
+        re.compile(
+            r"(?P<verb>新增|新建|建成|培育|打造|创建|引进)(?P<what>[^，,。；;、]{1,20}?)"
+            + _NUM
+            + _COUNT_UNIT
+            + r"(?=[，,。；;]|$)"
+        ),
+        _metric_planned,
+        ">=",
     ),
     # 达到10万人 / 达到5家以上 (a count without 不少于)
     TargetRule(
@@ -244,10 +302,12 @@ def _period(text: str, m: re.Match[str]) -> str | None:
 def extract_targets(text: str) -> list[Target]:
     """All quantitative targets in ``text`` (already tidied), in text order."""
     found: list[tuple[int, Target]] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # claimed spans, sorted and non-overlapping
+    ends: list[int] = []
     for rule in TARGET_RULES:
         for m in rule.pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            i = bisect_left(starts, m.end())
+            if i and ends[i - 1] > m.start():
                 continue  # an earlier, more specific rule already claimed it
             value: int | float | None = rule.fixed_value
             if value is None:
@@ -266,7 +326,8 @@ def extract_targets(text: str) -> list[Target]:
                 unit=unit,
                 period=_period(text, m),
             )
-            taken.append((m.start(), m.end()))
+            starts.insert(i, m.start())
+            ends.insert(i, m.end())
             found.append((m.start(), target))
     found.sort(key=lambda pair: pair[0])
     return [t for _, t in found]
@@ -276,7 +337,12 @@ def extract_targets(text: str) -> list[Target]:
 
 _DEADLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # 2023年6月底前 / 6月30日前 / 12月底 — an explicit month wins (see _resolve)
-    (re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[1-3]?\d)日前|(?P<end>底|末)前?|前)"), "by_date"),
+    (
+        re.compile(
+            r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[1-3]?\d)日前|(?P<end>底|末)前?|前)"
+        ),
+        "by_date",
+    ),
     # 年底 / 2023年底 / 年末
     (re.compile(r"(?:(?:19|20)\d{2}年?)?(?:年底前?|年末)"), "year_end"),
     # 年内 / 全年 (not 三年内)

@@ -40,7 +40,9 @@ _CLAUSE_BOUNDARY = "。；;，,)\n "
 _SPLIT = re.compile(r"[、，,；;/]+")
 _EDGE_JUNK = " 　.。:：;；,，、"
 # "资规局等有关部门和单位" → named part + collective remainder.
-_ETC = re.compile(r"^(?P<named>.+?)等(?P<rest>[各县市区]?(?:有关|相关|其他|其它)?(?:部门|单位)(?:和|及|、)?(?:部门|单位)?)?$")
+_ETC = re.compile(
+    r"^(?P<named>.+?)等(?P<rest>[各县市区]?(?:有关|相关|其他|其它)?(?:部门|单位)(?:和|及|、)?(?:部门|单位)?)?$"
+)
 _COLLECTIVE = re.compile(
     r"^(?:[县市区省镇]?(?:各|有关|相关|其他|其它|其余)|全(?:县|市|区))"
     r"|(?:有关|相关)(?:部门|单位)(?:和|及)?(?:部门|单位)?$"
@@ -72,14 +74,14 @@ def is_collective(name: str) -> bool:
 
 
 def split_unit_names(value: str) -> list[str]:
-    """"住建局、市监局等有关部门和单位" → ["住建局", "市监局", "有关部门和单位"]."""
+    """ "住建局、市监局等有关部门和单位" → ["住建局", "市监局", "有关部门和单位"]."""
     names: list[str] = []
     for raw in _SPLIT.split(value):
         part = raw.strip(_EDGE_JUNK).replace(" ", "")
         if not part:
             continue
-        m = _ETC.match(part) if not is_collective(part) else None
-        if m:
+        m = _ETC.match(part)
+        if m and not is_collective(m.group("named")):
             names.append(m.group("named"))
             rest = m.group("rest") or ""
             # "等部门" adds nothing; "等有关部门和单位" is a real collective entry.
@@ -120,12 +122,11 @@ def split_unit_clause(text: str) -> tuple[str, str | None]:
         if start is not None and _UNIT_LABEL_START.match(s[start + 1 :]) and ROLE_LABEL.search(s, start):
             return s[:start].rstrip(), s[start:]
     # Bracket-less: the first labelled clause after which no sentence ends.
-    for m in ROLE_LABEL.finditer(s):
+    last_stop = s.rfind("。")
+    for m in ROLE_LABEL.finditer(s, last_stop + 1):
         if _ROLE_OF[m.group(1)] == "deadline":
             continue
         if m.start() and s[m.start() - 1] not in _CLAUSE_BOUNDARY:
-            continue
-        if "。" in s[m.start() :]:
             continue
         body = s[: m.start()].rstrip(" ，,；;")
         if body and not body.endswith("。"):

@@ -18,9 +18,11 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _register() -> None:
+    from indicators.api import router as indicators_router
     from plan.api import router as plan_router
 
     api.add_router("/plan/", plan_router)
+    api.add_router("/indicators/", indicators_router)
 
 
 _register()

@@ -88,3 +88,9 @@ def test_it_does_not_log_out_on_a_get(client_for, editor: User) -> None:
 
     assert client.get(reverse("core:logout")).status_code == 405
     assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_it_names_the_platform_in_the_login_page_title(client, db: None) -> None:
+    page = client.get(reverse("core:login")).content.decode()
+
+    assert "<title>登录 · 政通</title>" in page

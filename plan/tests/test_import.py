@@ -154,7 +154,7 @@ def test_it_revises_a_plan_without_losing_progress(county):
     assert plan.revision == 2
     task.refresh_from_db()
     assert task.is_active and task.reports.count() == 1
-    assert task.targets.get().indicator.target_value == Decimal("98")
+    assert task.targets.get(metric__contains="共享率").indicator.target_value == Decimal("98")
     withdrawn = Task.objects.get(plan=plan, heading__contains="专家库")
     assert not withdrawn.is_active and withdrawn.number == 16
     assert plan.tasks.active().count() == 38

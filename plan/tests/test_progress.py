@@ -25,8 +25,8 @@ def test_it_lets_a_lead_unit_report_with_evidence(county, plan):
     task = _task(plan, 1, 13)  # 牵头单位：县财政局、县人行
     finance = Unit.objects.get(short_name="财政局")
     report = services.submit_report(
-        county.cdo, task, finance, period="2023Q2", text="已在12家商户开通数字人民币收款", percent=40,
-        files=[SimpleUploadedFile("台账.xlsx", b"PK\x03\x04demo")], today=date(2023, 6, 20))
+        county.cdo, task, finance, period="2023Q1", text="已在12家商户开通数字人民币收款", percent=40,
+        files=[SimpleUploadedFile("台账.xlsx", b"PK\x03\x04demo")], today=date(2023, 3, 20))
     assert report.evidence.count() == 1 and report.evidence.get().original_name == "台账.xlsx"
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS

@@ -41,12 +41,12 @@ class Command(BaseCommand):
         for row in sync_schedule():
             self.stdout.write(f"登记定时任务 {row.code}：{row.label}")
         while True:
-            close_old_connections()
             for job in run_due_jobs():
                 self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S} 放入队列 {job.code}"
                                   f"（任务 {job.last_result_id}），下次 "
                                   f"{timezone.localtime(job.next_run_at):%Y-%m-%d %H:%M}")
             if once or stop.wait(interval):
                 break
+            # A long-lived process: drop a connection the database closed (restart, idle timeout).
+            close_old_connections()
             sync_schedule()  # a job registered by a newly deployed app gets its row without a restart
-        close_old_connections()
