@@ -12,8 +12,12 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from .errors import DocumentError
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_EXTENSIONS", "DocumentError", "read_document"]
 
@@ -130,8 +134,9 @@ def _read_docx(data: bytes) -> str:
     if inflated > _MAX_DOCX_INFLATED:
         raise DocumentError("Word 文件解压后内容过大，请删减后再上传", code="too_large")
     try:
-        import docx  # python-docx; imported lazily so text/PDF uploads don't pay for lxml
-        from docx.table import Table, _Cell
+        # python-docx is imported lazily so text/PDF uploads don't pay for lxml.
+        import docx
+        from docx.table import Table
         from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
@@ -141,7 +146,7 @@ def _read_docx(data: bytes) -> str:
                 out.append(block.text)
             elif isinstance(block, Table):
                 out.append("")
-                out.extend(_table_rows(block, _Cell))
+                out.extend(_table_rows(block))
                 out.append("")
     except DocumentError:
         raise
@@ -150,22 +155,24 @@ def _read_docx(data: bytes) -> str:
     return "\n".join(out)
 
 
-def _table_rows(table: object, cell_cls: type) -> list[str]:
+def _table_rows(table: Table) -> list[str]:
     """Render a Word table as tab-separated rows.
 
     Merged cells are written once, at their top-left position; the other grid
     positions they cover are empty strings, exactly like the Markdown
     conversion of the seed ("\\t权威信息转发\\t…").
     """
+    from docx.table import _Cell
+
     rows: list[str] = []
-    tbl = table._tbl  # type: ignore[attr-defined]
-    for tr in tbl.tr_lst:
+    # Walk the XML rows: python-docx's row.cells repeats merged cells' text.
+    for tr in table._tbl.tr_lst:
         cells: list[str] = [""] * tr.grid_before
         for tc in tr.tc_lst:
             if tc.vMerge == "continue":
                 text = ""
             else:
-                text = cell_cls(tc, table).text
+                text = _Cell(tc, table).text
             cells.append(" ".join(text.replace("\t", " ").split("\n")))
             cells.extend([""] * (tc.grid_span - 1))
         cells.extend([""] * tr.grid_after)

@@ -38,6 +38,14 @@ _SECTION = re.compile(
 _NOT_SECTION = re.compile(r"关于|印发|通知|^\d{1,2}[.、]")  # "2.2024年…要点" lists attachments
 _PIPE_SEPARATOR = re.compile(r"^\|?[\s:|-]*-{3,}[\s:|-]*\|?$")
 
+# End-of-document furniture (落款, 印发日期, 抄送, "(此件公开发布)") that must not be
+# glued onto the last task when that task has no unit clause to close it.
+_BOILERPLATE = re.compile(
+    r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:印发)?$"
+    r"|\((?:此件|此页)[^()]{0,10}\)$"
+    r"|(?:抄送|抄报|主送|联系人|联系电话)[:：]"
+    r"|[^\s:：(),，。;；]{2,30}(?:人民政府|办公室|委员会|局|中心)$)"
+)
 NUMBERED = ("arabic", "paren_cn", "shi")
 _TAIL = 600
 
@@ -182,7 +190,7 @@ def _continues(block: Block | None, ln: Line) -> bool:
     if not _terminated(block):
         # …unless it ends in a bracket-less unit clause ("…。责任单位：县大数据中心").
         return block.balance > 0 or not _has_unit_clause(tail)
-    if ln.heading:
+    if ln.heading or _BOILERPLATE.match(ln.full):
         return False
     # A numbered task runs until its unit clause: "11. …共享。" / "— 6 —" / "围绕…".
     return block.kind in NUMBERED and not _has_unit_clause(tail)

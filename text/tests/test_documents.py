@@ -20,7 +20,7 @@ from text.plan_parser import parse_plan
 
 from .builders import build_blank_pdf, build_docx_from_markdown, build_pdf, docx_bytes
 
-SEED = Path(__file__).resolve().parent / "fixtures" / "plan_2023_sihong.txt"
+SEED = Path(__file__).resolve().parents[2] / "demo" / "plan_2023_sihong.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 MINI = "2024年XX县数字政府建设工作要点\n一、重点任务\n1. 推进数据共享。共享率达到95%。（牵头单位：县大数据中心）\n"
 

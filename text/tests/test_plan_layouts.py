@@ -232,3 +232,14 @@ def test_it_falls_back_to_the_signature_for_the_issuer() -> None:
     assert plan.issuer == "XX县大数据管理局"
     assert plan.title == "2024年XX县数据工作要点"
     assert plan.warnings == ["未识别到发文字号"]
+
+
+def test_it_keeps_the_signature_out_of_a_last_task_without_units() -> None:
+    text = (
+        "2024年XX县政府网站工作要点\n二、重点任务\n1. 强化内容保障。全年策划专题不少于2次。\n\n"
+        "XX县人民政府办公室\n2024年3月1日\n(此件公开发布)\n抄送：县委办公室。\n"
+    )
+    plan = parse_plan(text)
+    [task] = plan.sections[0].tasks
+    assert task.text == "强化内容保障。全年策划专题不少于2次。"
+    assert plan.issuer == "XX县人民政府办公室"

@@ -14,7 +14,7 @@ from pathlib import Path
 from text.plan_model import ParsedPlan
 from text.plan_parser import NO_UNITS_REASON, parse_plan
 
-SEED = Path(__file__).resolve().parent / "fixtures" / "plan_2023_sihong.txt"
+SEED = Path(__file__).resolve().parents[2] / "demo" / "plan_2023_sihong.txt"
 
 ALL = ["各有关部门和单位"]
 BIG_DATA: tuple[list[str], list[str], list[str]] = (["大数据中心"], ALL, [])
