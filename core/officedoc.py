@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -96,6 +97,18 @@ def chinese_quotes(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as it may go into the document: no control characters (invalid in XML), Chinese quotes."""
+    return chinese_quotes(_XML_INVALID.sub("", text))
+
+
+def add_text(paragraph: Paragraph, text: str, east_asia: str, *, size: float, **kwargs: Any) -> Run:
+    return set_run_font(paragraph.add_run(clean_text(text)), east_asia, size=size, **kwargs)
 
 
 def text_width(text: str) -> float:
@@ -375,13 +388,13 @@ class OfficeDocument:
             # As large as 小初 while it fits on one line (no character wider than 22 mm).
             size = min(float(XIAOCHU), math.floor(TYPE_AREA_WIDTH.pt / max(text_width(org_mark), 1) * 0.98))
         p = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, before=Mm(35), line=Pt(size * 1.25))
-        set_run_font(p.add_run(org_mark), XIAOBIAOSONG, size=size, color=RED)
+        add_text(p, org_mark, XIAOBIAOSONG, size=size, color=RED)
         return p
 
     def doc_number(self, number: str) -> Paragraph:
         """发文字号 two lines below the header, centred, with the red rule 4 mm beneath it (7.2.5, 7.2.7)."""
         p = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, before=self._lines(2), line=LINE_PITCH)
-        set_run_font(p.add_run(number), FANGSONG, size=BODY_SIZE)
+        add_text(p, number, FANGSONG, size=BODY_SIZE)
         set_border(p._p.get_or_add_pPr(), "w:pBdr",
                    bottom={"val": "single", "sz": "12", "space": "11", "color": RED_HEX})
         return p
@@ -391,7 +404,7 @@ class OfficeDocument:
         parts = [lines] if isinstance(lines, str) else list(lines)
         p = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, before=self._lines(2), line=Pt(ERHAO * 1.6))
         for i, text in enumerate(parts):
-            run = set_run_font(p.add_run(chinese_quotes(text)), XIAOBIAOSONG, size=ERHAO)
+            run = add_text(p, text, XIAOBIAOSONG, size=ERHAO)
             if i < len(parts) - 1:
                 run.add_break()
         return p
@@ -400,14 +413,14 @@ class OfficeDocument:
         """主送机关 one line below the title, flush left, ending with a full-width colon (7.3.2)."""
         text = text.rstrip().rstrip(":：") + "："
         p = self._paragraph(before=self._lines(1), line=LINE_PITCH)
-        set_run_font(p.add_run(text), FANGSONG, size=BODY_SIZE)
+        add_text(p, text, FANGSONG, size=BODY_SIZE)
         return p
 
     def heading(self, text: str, *, level: int = 1) -> Paragraph:
         """A numbered heading inside the body: 一、 in 黑体, （一） in 楷体, 1. in 仿宋 (7.3.3)."""
         font = {1: HEITI, 2: KAITI}.get(level, FANGSONG)
         p = self._paragraph(first_line_chars=2, line=LINE_PITCH, keep_with_next=True)
-        set_run_font(p.add_run(chinese_quotes(text)), font, size=BODY_SIZE)
+        add_text(p, text, font, size=BODY_SIZE)
         return p
 
     def paragraph(self, text: str, *, lead: str = "", lead_level: int = 2) -> Paragraph:
@@ -417,10 +430,9 @@ class OfficeDocument:
         """
         p = self._paragraph(first_line_chars=2, line=LINE_PITCH)
         if lead:
-            set_run_font(p.add_run(chinese_quotes(lead)), {1: HEITI, 2: KAITI}.get(lead_level, FANGSONG),
-                         size=BODY_SIZE)
+            add_text(p, lead, {1: HEITI, 2: KAITI}.get(lead_level, FANGSONG), size=BODY_SIZE)
         if text:
-            set_run_font(p.add_run(chinese_quotes(text)), FANGSONG, size=BODY_SIZE)
+            add_text(p, text, FANGSONG, size=BODY_SIZE)
         return p
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], *,
@@ -464,7 +476,7 @@ class OfficeDocument:
                 fmt = p.paragraph_format
                 fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
                 fmt.line_spacing = Pt(size * 1.6)
-                set_run_font(p.add_run(chinese_quotes(str(value))), HEITI if r == 0 else FANGSONG, size=size)
+                add_text(p, str(value), HEITI if r == 0 else FANGSONG, size=size)
         # A table directly followed by text looks cramped; GB/T 9704 leaves the spacing to the drafter.
         return table
 
@@ -488,9 +500,9 @@ class OfficeDocument:
             self.document.paragraphs[-1].paragraph_format.keep_with_next = True
         sig = self._paragraph(align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=max(sig_right, 0),
                               before=self._lines(1 if not sealed else 2), line=LINE_PITCH, keep_with_next=True)
-        set_run_font(sig.add_run(issuer), FANGSONG, size=BODY_SIZE)
+        add_text(sig, issuer, FANGSONG, size=BODY_SIZE)
         when = self._paragraph(align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_right, line=LINE_PITCH)
-        set_run_font(when.add_run(date_text), FANGSONG, size=BODY_SIZE)
+        add_text(when, date_text, FANGSONG, size=BODY_SIZE)
         return sig, when
 
     def imprint(self, printer: str, day: date, *, cc: str = "") -> Table:
@@ -531,7 +543,7 @@ class OfficeDocument:
                 ind[key] = str(round(chars * SIHAO * 20))
                 ind[f"{key}Chars"] = str(round(chars * 100))
             _set_child(p._p.get_or_add_pPr(), "w:ind", **ind)
-            set_run_font(p.add_run(text), FANGSONG, size=SIHAO)
+            add_text(p, text, FANGSONG, size=SIHAO)
 
         if cc:
             merged = table.rows[0].cells[0].merge(table.rows[0].cells[1])

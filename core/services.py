@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,15 @@ from core.models import CalendarDay, HolidayNotice, Notification, Role, Unit, Un
 def _require_admin(actor: User | None) -> None:
     if actor is not None and not actor.is_dc_admin:
         raise NotAllowed("只有大数据中心管理员可以执行此操作")
+
+
+def _validate(unit: Unit) -> None:
+    """Model validation as a domain error on the first offending field."""
+    try:
+        unit.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        raise DomainError(errors[0], field=field) from None
 
 
 @transaction.atomic
@@ -42,7 +52,7 @@ def create_unit(
     unit = Unit(short_name=short_name, full_name=full_name, kind=kind, parent=parent,
                 aliases=[a.strip() for a in aliases if a.strip()], credit_code=credit_code.strip().upper(),
                 sort_order=sort_order)
-    unit.full_clean()
+    _validate(unit)
     unit.save()
     audit.record(actor, "core.unit.create", "新建单位", unit, unit=unit, after=audit.snapshot(unit))
     return unit
@@ -176,3 +186,73 @@ def admins() -> list[User]:
     return list(User.objects.filter(role_grants__role=Role.DC_ADMIN, is_active=True).distinct().order_by("id"))
 
 
+
+
+UNIT_FIELDS = ["short_name", "full_name", "kind", "parent", "aliases", "credit_code", "sort_order", "is_active"]
+
+
+@transaction.atomic
+def update_unit(actor: User, unit: Unit, **changes: object) -> Unit:
+    """Edit a unit's names, place in the tree, code or status; the tree may not become a cycle."""
+    _require_admin(actor)
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    for key, value in changes.items():
+        if key not in UNIT_FIELDS:
+            raise DomainError(f"不能修改字段 {key}")
+        setattr(unit, key, value)
+    unit.short_name, unit.full_name = unit.short_name.strip(), unit.full_name.strip()
+    unit.credit_code = unit.credit_code.strip().upper()
+    unit.aliases = list(dict.fromkeys(a.strip() for a in unit.aliases if a.strip()))
+    ancestor = unit.parent
+    while ancestor is not None:
+        if ancestor.pk == unit.pk:
+            raise DomainError("上级单位不能是本单位或其下级单位", field="parent")
+        ancestor = ancestor.parent
+    for field_name in ("short_name", "full_name"):
+        value = getattr(unit, field_name)
+        if Unit.objects.exclude(pk=unit.pk).filter(**{field_name: value}).exists():
+            raise DomainError(f"已存在名称为“{value}”的单位", field=field_name)
+    _validate(unit)
+    unit.save()
+    after = audit.snapshot(unit, UNIT_FIELDS)
+    if after != before:
+        audit.record(actor, "core.unit.update", "修改单位", unit, unit=unit, before=before, after=after)
+    return unit
+
+
+@transaction.atomic
+def update_person(actor: User, person: User, *, display_name: str, unit: Unit | None, roles: Iterable[str],
+                  phone: str = "", is_active: bool = True) -> User:
+    """Edit a person's unit, roles and status. An admin cannot lock themselves out."""
+    _require_admin(actor)
+    roles = sorted({Role(r).value for r in roles})
+    if person.pk == actor.pk and (not is_active or Role.DC_ADMIN not in roles) and not actor.is_superuser:
+        raise DomainError("不能停用自己或取消自己的管理员角色")
+    before = {"display_name": person.display_name, "unit": str(person.unit) if person.unit else None,
+              "roles": sorted(person.role_codes), "phone": person.phone, "is_active": person.is_active}
+    person.display_name, person.unit, person.phone, person.is_active = display_name.strip(), unit, phone, is_active
+    person.save()
+    UserRole.objects.filter(user=person).exclude(role__in=roles).delete()
+    for role in roles:
+        UserRole.objects.get_or_create(user=person, role=role)
+    person.__dict__.pop("_role_codes", None)
+    after = {"display_name": person.display_name, "unit": str(unit) if unit else None, "roles": roles,
+             "phone": phone, "is_active": is_active}
+    if after != before:
+        audit.record(actor, "core.person.update", "修改人员", person, unit=unit, before=before, after=after)
+    return person
+
+
+@transaction.atomic
+def reset_password(actor: User, person: User, password: str) -> None:
+    _require_admin(actor)
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, person)
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages), field="password") from None
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    audit.record(actor, "core.person.reset_password", "重置密码", person, unit=person.unit)

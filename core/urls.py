@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import admin_views, views
 
 app_name = "core"
 
@@ -15,4 +15,11 @@ urlpatterns = [
     path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
+    path("units/", admin_views.unit_list, name="unit_list"),
+    path("units/new/", admin_views.unit_edit, name="unit_create"),
+    path("units/<int:pk>/", admin_views.unit_edit, name="unit_edit"),
+    path("people/", admin_views.person_list, name="person_list"),
+    path("people/new/", admin_views.person_edit, name="person_create"),
+    path("people/<int:pk>/", admin_views.person_edit, name="person_edit"),
+    path("schedule/", admin_views.schedule, name="schedule"),
 ]

@@ -171,3 +171,11 @@ def test_it_closes_with_cc_and_printer_lines():
     texts = [c.text for row in table.rows for c in row.cells]
     assert "抄送：县委办公室，县人大常委会办公室。" in texts
     assert "泗洪县人民政府办公室" in texts and "2023年10月8日印发" in texts
+
+
+def test_it_drops_control_characters_that_xml_cannot_hold():
+    doc = OfficeDocument()
+    doc.paragraph("进展\x01情况\x0b良好")
+    doc.signature("县政府办\x00", date(2023, 10, 8))
+    texts = [p.text for p in _reopen(doc).paragraphs]
+    assert "进展情况良好" in texts and "县政府办" in texts

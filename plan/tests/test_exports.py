@@ -126,7 +126,11 @@ def test_it_fills_status_progress_targets_and_dates(quarter):
     assert going["时限待确认"] in {"是", "否"}
     target_task = Target.objects.filter(indicator=quarter.sharing).exclude(task=None).get().task
     row = rows[target_task.code]
-    assert "按需共享率" in row["量化目标"] and row["实际值"] == "95%" and row["是否达标"] == "未达标"
+    # One line per target of the task, in the same order in the three columns.
+    targets, actuals, verdicts = (row[k].split("\n") for k in ("量化目标", "实际值", "是否达标"))
+    line = next(i for i, t in enumerate(targets) if t.startswith(quarter.sharing.name))
+    assert (actuals[line], verdicts[line]) == ("95%", "未达标")
+    assert len(targets) == len(actuals) == len(verdicts) == target_task.targets.count()
     lagging = [r for r in rows.values() if r["状态"] == "滞后"]
     assert len(lagging) == quarter.dashboard.overall.counts[TaskStatus.LAGGING]
     assert all(r["状态说明"] for r in lagging)
