@@ -57,9 +57,12 @@ test-pg: install
 	  *) echo "== PostgreSQL pass skipped: set TEST_DATABASE_URL=postgres://… to run it ==" ;; \
 	esac
 
+# Both run even when the first fails, so one pass shows every problem.
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/mypy .
+	@status=0; \
+	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "$(BIN)/mypy ."; $(BIN)/mypy . || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -255,6 +255,7 @@ class OfficeDocument:
             if rel.reltype.endswith("/thumbnail"):
                 package.rels.pop(rid)
         props = self.document.core_properties
+        title, author = _XML_INVALID.sub("", title), _XML_INVALID.sub("", author)
         props.title, props.subject, props.author, props.last_modified_by = title, title, author, author
         props.comments = props.keywords = props.category = ""
         props.revision = 1

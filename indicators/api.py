@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from core.models import User
@@ -76,7 +77,7 @@ class IndicatorOut(Schema):
     targets: list[PlanTargetOut]
 
     @staticmethod
-    def fields_of(ind: Indicator) -> dict[str, object]:
+    def fields_of(ind: Indicator) -> dict[str, Any]:
         latest = ind.latest()
         return {
             "id": ind.pk, "code": ind.code, "name": ind.name, "measure_unit": ind.measure_unit,
@@ -130,9 +131,9 @@ def get_indicator_detail(request: HttpRequest, indicator_id: int) -> IndicatorDe
 
 @router.post("/{indicator_id}/measurements",
              response={201: MeasurementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="填报指标值")
-def post_measurement(request: HttpRequest, indicator_id: int, payload: MeasurementIn) -> tuple[int, MeasurementOut]:
+def post_measurement(request: HttpRequest, indicator_id: int, payload: MeasurementIn) -> Status[MeasurementOut]:
     """Record a measured value (evidence files go through the page)."""
     indicator = _indicator_or_404(indicator_id)
     m = record_measurement(_user(request), indicator, value=payload.value, period_label=payload.period_label,
                            note=payload.note)
-    return 201, MeasurementOut.of(m)
+    return Status(201, MeasurementOut.of(m))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from core.errors import NotAllowed
@@ -83,7 +84,7 @@ class TaskOut(Schema):
     targets: list[TargetOut]
 
     @staticmethod
-    def fields_of(task: Task) -> dict[str, object]:
+    def fields_of(task: Task) -> dict[str, Any]:
         targets = [TargetOut(indicator_id=t.indicator_id, metric=m, text=t.text, target=goal, actual=actual, met=met)
                    for t, (m, goal, actual, met) in zip(task.targets.all(), target_vs_actual(task), strict=True)]
         return {
@@ -256,19 +257,19 @@ class DashboardOut(Schema):
 
 
 @router.get("/tasks", response={200: TaskPage, 400: ErrorOut}, summary="任务列表")
-def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> tuple[int, object]:
+def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Status[TaskPage | ErrorOut]:
     """The active tasks visible to the caller, filtered like the task list page."""
     user = _user(request)
     data = {k: v for k, v in filters.dict().items() if k not in {"limit", "offset"} and v not in (None, False, "")}
     form = TaskFilterForm(data, user=user)
     if data and not form.is_valid():
-        detail = "；".join(f"{form.fields[name].label if name in form.fields else name}：{'，'.join(errs)}"
+        detail = "；".join(f"{form.fields[name].label if name in form.fields else name}：{'，'.join(str(e) for e in errs)}"
                           for name, errs in form.errors.items())
-        return 400, ErrorOut(detail=detail)
+        return Status(400, ErrorOut(detail=detail))
     tasks = filter_tasks(user, form).order_by("-plan__year", "plan_id", "section__order", "number")
     count = tasks.count()
     page = with_display_data(tasks)[filters.offset: filters.offset + filters.limit]
-    return 200, TaskPage(count=count, items=[TaskOut(**TaskOut.fields_of(t)) for t in page])
+    return Status(200, TaskPage(count=count, items=[TaskOut(**TaskOut.fields_of(t)) for t in page]))
 
 
 @router.get("/tasks/{task_id}", response={200: TaskDetailOut, 404: ErrorOut}, summary="任务详情")
@@ -287,7 +288,7 @@ def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                                                     409: ErrorOut}, summary="填报进展")
-def submit_report(request: HttpRequest, task_id: int, payload: ReportIn) -> tuple[int, ReportOut]:
+def submit_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status[ReportOut]:
     """File (or correct) a unit's progress report for one period. Evidence files go through the page."""
     user = _user(request)
     task = _task_or_404(user, task_id)
@@ -299,7 +300,7 @@ def submit_report(request: HttpRequest, task_id: int, payload: ReportIn) -> tupl
                                     problems=payload.problems)
     report = ProgressReport.objects.select_related("unit", "submitted_by").prefetch_related("evidence").get(
         pk=report.pk)
-    return 201, ReportOut.of(report)
+    return Status(201, ReportOut.of(report))
 
 
 @router.get("/dashboard", response={200: DashboardOut, 404: ErrorOut}, summary="督办看板")

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.models import Role, User
 from indicators import services as indicator_services
 from plan import importing, services
-from plan.models import Plan, ProgressReport
+from plan.models import Plan, ProgressReport, TaskStatus
 from plan.periods import periods_between
 
 SEED = Path(__file__).resolve().parent.parent / "demo" / "plan_2023_sihong.txt"
@@ -37,8 +37,7 @@ def load() -> str:
     if not ProgressReport.objects.filter(task__plan=plan).exists():
         _progress(plan, admin)
     services.refresh_statuses(plan.tasks.active())
-    counts = {label: plan.tasks.active().filter(status=code).count()
-              for code, label in plan.tasks.model._meta.get_field("status").choices}
+    counts = {status.label: plan.tasks.active().filter(status=status).count() for status in TaskStatus}
     summary = "，".join(f"{label} {n}" for label, n in counts.items() if n)
     return f"{plan.doc_number} 共 {plan.tasks.active().count()} 项任务（{summary}）"
 

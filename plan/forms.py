@@ -60,11 +60,21 @@ class CreateUnitForm(forms.Form):
     kind = forms.ChoiceField(label="单位类型", choices=UnitKind.choices, initial=UnitKind.DEPARTMENT)
 
 
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Plan) -> str:  # type: ignore[override]
+        return f"{obj.year}年 {obj.doc_number}"
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Section) -> str:  # type: ignore[override]
+        return f"{obj.plan.year}年 {obj.order}. {obj.short_title}"
+
+
 class TaskFilterForm(forms.Form):
-    plan = forms.ModelChoiceField(label="工作要点文件", queryset=Plan.objects.all(), required=False,
-                                  empty_label="全部文件")
-    section = forms.ModelChoiceField(label="要点", queryset=Section.objects.none(), required=False,
-                                     empty_label="全部要点")
+    plan = PlanChoiceField(label="工作要点文件", queryset=Plan.objects.all(), required=False,
+                           empty_label="全部文件")
+    section = SectionChoiceField(label="要点", queryset=Section.objects.none(), required=False,
+                                 empty_label="全部要点")
     status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *TaskStatus.choices], required=False)
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.active(), required=False,
                                   empty_label="全部单位")
@@ -77,15 +87,14 @@ class TaskFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         plans = Plan.objects.all()
         if not user.is_county_wide:
-            plans = plans.filter(tasks__assignments__unit_id=user.unit_id).distinct()
+            plans = (plans.filter(tasks__assignments__unit_id=user.unit_id).distinct() if user.unit_id
+                     else plans.none())
         plan_field = self.fields["plan"]
         assert isinstance(plan_field, forms.ModelChoiceField)
         plan_field.queryset = plans
-        plan_field.label_from_instance = lambda p: f"{p.year}年 {p.doc_number}"
         section_field = self.fields["section"]
         assert isinstance(section_field, forms.ModelChoiceField)
         section_field.queryset = Section.objects.filter(plan__in=plans).select_related("plan")
-        section_field.label_from_instance = lambda s: f"{s.plan.year}年 {s.order}. {s.short_title}"
         if not user.is_county_wide:
             del self.fields["unit"]
         if user.unit_id is None:
@@ -124,7 +133,7 @@ class ReportForm(forms.Form):
     claims_done = forms.BooleanField(label="本单位承担的工作已全部完成", required=False)
     problems = forms.CharField(label="存在问题", max_length=MAX_REPORT_CHARS, required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(
+    evidence = MultipleFileField(
         label="佐证材料", required=False,
         error_messages={"empty": "佐证材料是空文件", "invalid": "没有收到文件，请重新选择"},
         help_text=(f"可多选，最多 {MAX_EVIDENCE_FILES} 个；PDF、Word、Excel、图片或压缩包，"
@@ -139,23 +148,19 @@ class ReportForm(forms.Form):
         assert isinstance(period_field, forms.ChoiceField)
         period_field.choices = [(p.label, p.title) for p in reversed(periods)]
 
-    def clean_files(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data.get("files") or []
+    def clean_evidence(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("evidence") or []
         if len(files) > MAX_EVIDENCE_FILES:
             raise forms.ValidationError(f"一次最多上传 {MAX_EVIDENCE_FILES} 个佐证材料")
         return files
 
 
 class DashboardForm(forms.Form):
-    plan = forms.ModelChoiceField(label="工作要点文件", queryset=Plan.objects.all(), required=False,
-                                  empty_label=None)
+    plan = PlanChoiceField(label="工作要点文件", queryset=Plan.objects.all(), required=False, empty_label=None)
     period = forms.ChoiceField(label="填报期", required=False)
 
     def __init__(self, *args: Any, periods: Sequence[Period], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        plan_field = self.fields["plan"]
-        assert isinstance(plan_field, forms.ModelChoiceField)
-        plan_field.label_from_instance = lambda p: f"{p.year}年 {p.doc_number}"
         period_field = self.fields["period"]
         assert isinstance(period_field, forms.ChoiceField)
         period_field.choices = [(p.label, p.title) for p in reversed(periods)]

@@ -99,7 +99,7 @@ def build_dashboard(plan: Plan, period: Period, today: date) -> Dashboard:
         for a in task.assignments.all():
             if a.unit is None:
                 continue
-            row = units.setdefault(a.unit_id, UnitRow(a.unit.short_name, a.unit_id))
+            row = units.setdefault(a.unit.pk, UnitRow(a.unit.short_name, a.unit.pk))
             if a.role == TaskUnit.Role.CO:
                 row.co_count += 1
                 continue

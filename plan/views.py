@@ -341,10 +341,9 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             report = services.submit_report(
                 user, task, unit, period=data["period"], text=data["text"], percent=data["percent"],
-                claims_done=data["claims_done"], problems=data["problems"], files=data["files"], today=today)
+                claims_done=data["claims_done"], problems=data["problems"], files=data["evidence"], today=today)
         except DomainError as exc:
-            field = {"evidence": "files"}.get(exc.field or "", exc.field)
-            form.add_error(field if field in form.fields else None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"已提交{unit.short_name}{_period_title(report.period)}的进展")
             return redirect(reverse("plan:task_detail", args=[task.pk]) + "#reports")

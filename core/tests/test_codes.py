@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from core import services
 from core.codes import credit_code_check_char, is_valid_credit_code
+from core.errors import DomainError
 
 FIRST17 = "91321324MA1N2Y3X0"  # 9 工商 · 1 企业 · 321324 泗洪县 · organisation body
 VALID = FIRST17 + credit_code_check_char(FIRST17)
@@ -54,10 +54,10 @@ def test_it_rejects_an_invalid_code(code: str) -> None:
 
 
 def test_it_keeps_a_unit_with_a_bad_code_out(db: None) -> None:
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.create_unit(None, short_name="测试局", credit_code=VALID[:-1] + "1")
 
-    assert "统一社会信用代码" in str(excinfo.value)
+    assert "统一社会信用代码" in excinfo.value.message and excinfo.value.field == "credit_code"
 
 
 def test_it_stores_a_unit_with_a_valid_code_upper_cased(db: None) -> None:

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 812}
 MODES = ["standard", "elderly"]
+ADMIN_PAGES = ["home", "audit_list", "audit_detail", "calendar", "schedule", "unit_list", "person_list"]
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_it_has_an_accessible_login_page(page: Page, site, mode: str, request, a
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", ["home", "audit_list", "audit_detail", "calendar"])
+@pytest.mark.parametrize("name", ADMIN_PAGES)
 def test_it_has_accessible_core_pages(admin_page: Page, site, name: str, mode: str, request,
                                       assert_accessible) -> None:
     if mode == "elderly":
@@ -108,7 +109,7 @@ def test_it_has_an_accessible_calendar_form_error(admin_page: Page, site, assert
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", ["login", "home", "audit_list", "audit_detail", "calendar"])
+@pytest.mark.parametrize("name", ["login", *ADMIN_PAGES])
 def test_it_fits_a_phone_screen(browser, live_server, site, admin: User, units, client_for, name: str, mode: str,
                                 assert_no_horizontal_scroll) -> None:
     from django.conf import settings

@@ -29,6 +29,10 @@ def queue(settings) -> DummyBackend:
     return backend
 
 
+def heartbeats(queue: DummyBackend) -> int:
+    return sum(r.task.module_path == "core.tests.test_run_scheduler.heartbeat" for r in queue.results)
+
+
 def test_it_registers_and_enqueues_due_jobs_once(db: None, queue: DummyBackend,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(jobs.JOBS, "test.heartbeat",
@@ -41,12 +45,12 @@ def test_it_registers_and_enqueues_due_jobs_once(db: None, queue: DummyBackend,
     assert {"test.heartbeat", "core.remind_missing_holiday_notice"} <= codes
     assert "登记定时任务 test.heartbeat" in out.getvalue()
     assert "放入队列 test.heartbeat" in out.getvalue()
-    assert [r.task.module_path for r in queue.results] == ["core.tests.test_run_scheduler.heartbeat"]
+    assert heartbeats(queue) == 1
     row = ScheduledJob.objects.get(code="test.heartbeat")
     assert row.next_run_at > timezone.now() + timedelta(minutes=4)
 
     call_command("run_scheduler", "--once", stdout=StringIO())
-    assert len(queue.results) == 1
+    assert heartbeats(queue) == 1
 
 
 def test_it_refuses_a_non_positive_interval(db: None) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.models import AuditEntry
-from plan.models import ProgressReport, Task, TaskStatus
 from plan import importing
+from plan.models import ProgressReport, Task, TaskStatus
 from plan.tests.pages import SMALL_PLAN, import_text, stage_text
 
 

@@ -12,7 +12,16 @@ from indicators.models import Indicator
 from indicators.services import record_measurement
 from plan import services
 from plan.models import Plan
-from plan.tests.pages import SEED, SEED_TASKS, SMALL_PLAN, WEATHER_PLAN, add_seed_units, import_seed, stage_text
+from plan.tests.pages import (
+    SEED,
+    SEED_TASKS,
+    SMALL_PLAN,
+    WEATHER_PLAN,
+    add_seed_units,
+    import_seed,
+    import_text,
+    stage_text,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +65,7 @@ def test_it_imports_the_seed_through_the_upload_page(page, site, admin, password
 
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_url("**/plan/tasks/?plan=*")
-    assert page.get_by_text(f"共 {SEED_TASKS} 项任务").is_visible()
+    assert page.locator("main p[role=status]").inner_text().startswith(f"共 {SEED_TASKS} 项任务")
     assert_accessible(page)
 
     page.get_by_role("link", name="督办看板").click()
@@ -72,7 +81,7 @@ def test_it_maps_an_unknown_name_in_the_browser(page, site, admin, units, login_
     confirm = page.get_by_role("button", name="确认导入")
     assert confirm.is_disabled()
     assert_accessible(page)
-    page.get_by_label("对应到已有单位").select_option(label="双沟镇（泗洪县双沟镇人民政府）")
+    page.get_by_label("对应到已有单位", exact=True).select_option(label="双沟镇（泗洪县双沟镇人民政府）")
     page.get_by_role("button", name="对应到所选单位").click()
     assert page.get_by_text("已将“县气象局”对应到双沟镇").is_visible()
     assert page.get_by_role("button", name="确认导入").is_enabled()
@@ -119,10 +128,7 @@ def test_it_passes_axe_on_every_page(request, page, site, seeded, login_as, asse
 
 def test_it_passes_axe_on_the_review_page_with_unknown_names(page, site, admin, units, login_as,
                                                             assert_accessible):
-    stage_text(admin, SMALL_PLAN)  # a revision target for the diff below
-    from plan import importing
-
-    importing.confirm_import(admin, importing.PlanImport.objects.get())
+    import_text(admin, SMALL_PLAN)  # the plan the upload below revises, so the diff shows
     revised = SMALL_PLAN.replace("覆盖率达到80%", "覆盖率达到90%").replace("(牵头单位:大数据中心;", "(牵头单位:县气象局;")
     imp = stage_text(admin, revised, "revised.txt")
     login_as(admin)

@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from core.models import AuditEntry, Unit, UnitKind
 from plan.models import Plan, PlanImport, Task
-from plan.tests.pages import SEED, SEED_TASKS, SMALL_PLAN, WEATHER_PLAN, add_seed_units, import_text, stage_text
+from plan.tests.pages import (
+    SEED,
+    SEED_TASKS,
+    SMALL_PLAN,
+    WEATHER_PLAN,
+    add_seed_units,
+    import_text,
+    stage_text,
+)
 
 
 def _upload(client, name: str, data: bytes):

@@ -30,7 +30,7 @@ def _post(client, task, **fields):
 
 def test_it_files_a_report_with_evidence(client_for, task, cdo, units):
     files = [SimpleUploadedFile("开通台账.xlsx", b"PK\x03\x04 ledger"), SimpleUploadedFile("照片.jpg", b"\xff\xd8jpeg")]
-    response = _post(client_for(cdo), task, unit=units.finance.pk, files=files)
+    response = _post(client_for(cdo), task, unit=units.finance.pk, evidence=files)
     assert response.status_code == 302
     assert response["Location"] == reverse("plan:task_detail", args=[task.pk]) + "#reports"
     report = ProgressReport.objects.get()
@@ -67,7 +67,7 @@ def test_it_corrects_a_report_for_the_same_period(client_for, task, cdo, units):
     ("空文件.pdf", b"", "佐证材料是空文件"),
 ])
 def test_it_rejects_bad_evidence_and_keeps_nothing(client_for, task, cdo, units, name, data, message):
-    response = _post(client_for(cdo), task, unit=units.finance.pk, files=[SimpleUploadedFile(name, data)])
+    response = _post(client_for(cdo), task, unit=units.finance.pk, evidence=[SimpleUploadedFile(name, data)])
     assert response.status_code == 400 and message in response.content.decode()
     assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="plan.report").exists()
@@ -76,7 +76,7 @@ def test_it_rejects_bad_evidence_and_keeps_nothing(client_for, task, cdo, units,
 def test_it_rejects_a_too_large_evidence_file(client_for, task, cdo, units, settings):
     settings.UPLOAD_MAX_BYTES = 1024
     big = SimpleUploadedFile("扫描件.pdf", b"%PDF" + b"0" * 2048)
-    response = _post(client_for(cdo), task, unit=units.finance.pk, files=[big])
+    response = _post(client_for(cdo), task, unit=units.finance.pk, evidence=[big])
     assert response.status_code == 400 and "佐证材料过大，单个文件不能超过" in response.content.decode()
     assert not ProgressReport.objects.exists()
 
