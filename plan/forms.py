@@ -46,7 +46,7 @@ class MapNameForm(forms.Form):
     """Map a name the registry does not know to an existing unit."""
 
     name = forms.CharField(max_length=80, widget=forms.HiddenInput)
-    unit = forms.ModelChoiceField(label="对应到已有单位", queryset=Unit.objects.active(), empty_label="请选择单位",
+    unit = forms.ModelChoiceField(label="选择单位", queryset=Unit.objects.active(), empty_label="请选择单位",
                                   error_messages={"required": "请选择要对应的单位",
                                                   "invalid_choice": "所选单位不存在"})
 

@@ -36,7 +36,7 @@ from plan.forms import (
 )
 from plan.models import Plan, PlanImport, Target, Task, TaskStatus, TaskUnit
 from plan.periods import Period, parse_period, period_containing, periods_between
-from plan.reporting import build_dashboard, target_vs_actual
+from plan.reporting import STATUS_ORDER, build_dashboard, target_vs_actual
 
 TASKS_PER_PAGE = 30
 
@@ -401,8 +401,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "plan/dashboard.html", {"nav": "dashboard", "board": None})
     form = DashboardForm(initial={"plan": plan.pk, "period": period.label}, periods=periods)
     board = build_dashboard(plan, period, today)
+    filed, due = sum(u.reports_filed for u in board.units), sum(u.reports_due for u in board.units)
     return render(request, "plan/dashboard.html", {
-        "nav": "dashboard", "board": board, "form": form, "today": today,
+        "nav": "dashboard", "board": board, "form": form, "today": today, "reports_filed": filed,
+        "reports_due": due, "report_rate": round(100 * filed / due, 1) if due else None,
         "export_query": f"plan={plan.pk}&period={period.label}",
     })
 
@@ -424,7 +426,7 @@ def home_panel(user: User) -> dict[str, Any] | None:
             counts = Counter(t.status for t in lead)
             context["unit"] = {
                 "unit": unit, "total": len(lead),
-                "counts": [(s.value, s.label, counts[s.value]) for s in TaskStatus],
+                "counts": [(s.value, s.label, counts[s.value]) for s in STATUS_ORDER],
                 "lagging": [t for t in lead if t.status == TaskStatus.LAGGING][:10],
                 "owed": owed[:20], "owed_count": len(owed),
             }
@@ -434,7 +436,7 @@ def home_panel(user: User) -> dict[str, Any] | None:
             counts = Counter(plan.tasks.active().values_list("status", flat=True))
             context["county"] = {
                 "plan": plan, "total": sum(counts.values()),
-                "counts": [(s.value, s.label, counts[s.value]) for s in TaskStatus],
+                "counts": [(s.value, s.label, counts[s.value]) for s in STATUS_ORDER],
                 "lagging": counts[TaskStatus.LAGGING],
             }
     return context or None

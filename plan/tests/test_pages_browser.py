@@ -81,7 +81,7 @@ def test_it_maps_an_unknown_name_in_the_browser(page, site, admin, units, login_
     confirm = page.get_by_role("button", name="确认导入")
     assert confirm.is_disabled()
     assert_accessible(page)
-    page.get_by_label("对应到已有单位", exact=True).select_option(label="双沟镇（泗洪县双沟镇人民政府）")
+    page.get_by_label("选择单位", exact=True).select_option(label="双沟镇（泗洪县双沟镇人民政府）")
     page.get_by_role("button", name="对应到所选单位").click()
     assert page.get_by_text("已将“县气象局”对应到双沟镇").is_visible()
     assert page.get_by_role("button", name="确认导入").is_enabled()
