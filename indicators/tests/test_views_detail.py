@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.models import AuditEntry
 from indicators.models import Indicator, Measurement
 from indicators.services import record_measurement
-from plan.tests.pages import SMALL_PLAN, import_text
+from plan.tests.factories import SMALL_PLAN, import_text
 
 
 @pytest.fixture(autouse=True)

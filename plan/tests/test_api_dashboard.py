@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plan.tests.pages import SEED_TASKS, SMALL_PLAN, import_seed, import_text
+from plan.tests.factories import SEED_TASKS, SMALL_PLAN, import_seed, import_text
 
 URL = "/api/v1/plan/dashboard"
 

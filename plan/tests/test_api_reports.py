@@ -7,7 +7,7 @@ import pytest
 from core.models import AuditEntry
 from plan import importing
 from plan.models import ProgressReport, Task, TaskStatus
-from plan.tests.pages import SMALL_PLAN, import_text, stage_text
+from plan.tests.factories import SMALL_PLAN, import_text, stage_text
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from plan.export_views import DOCX, XLSX, default_period
 from plan.exports import INDICATOR_SHEET, LEDGER_SHEET, UNIT_SHEET
-from plan.tests.pages import import_seed
+from plan.tests.factories import import_seed
 
 LEDGER = reverse("plan:export_ledger")
 BULLETIN = reverse("plan:export_bulletin")

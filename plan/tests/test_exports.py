@@ -33,7 +33,7 @@ from plan.exports import (
 from plan.models import Target, TaskStatus
 from plan.periods import parse_period
 from plan.reporting import build_dashboard, plan_tasks
-from plan.tests.pages import SMALL_PLAN, import_seed, import_text
+from plan.tests.factories import SMALL_PLAN, import_seed, import_text
 
 TODAY = date(2023, 10, 8)  # the Q3 bulletin goes out in the first week of October
 Q3 = parse_period("2023Q3")

@@ -12,7 +12,7 @@ from indicators.models import Indicator
 from indicators.services import record_measurement
 from plan import services
 from plan.models import Plan
-from plan.tests.pages import (
+from plan.tests.factories import (
     SEED,
     SEED_TASKS,
     SMALL_PLAN,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from indicators.services import record_measurement
 from plan import services
-from plan.tests.pages import SEED_TASKS, SMALL_PLAN, import_seed, import_text
+from plan.tests.factories import SEED_TASKS, SMALL_PLAN, import_seed, import_text
 
 
 @pytest.fixture

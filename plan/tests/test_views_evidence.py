@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from plan import services
 from plan.models import Evidence
-from plan.tests.pages import SMALL_PLAN, import_text
+from plan.tests.factories import SMALL_PLAN, import_text
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from plan import services
-from plan.tests.pages import SMALL_PLAN, import_text
+from plan.tests.factories import SMALL_PLAN, import_text
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.models import AuditEntry, Unit, UnitKind
 from plan.models import Plan, PlanImport, Task
-from plan.tests.pages import (
+from plan.tests.factories import (
     SEED,
     SEED_TASKS,
     SMALL_PLAN,

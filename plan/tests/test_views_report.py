@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from plan.models import Evidence, ProgressReport, Task, TaskStatus
-from plan.tests.pages import SMALL_PLAN, import_text
+from plan.tests.factories import SMALL_PLAN, import_text
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from plan import services
 from plan.models import Task
-from plan.tests.pages import SMALL_PLAN, import_text
+from plan.tests.factories import SMALL_PLAN, import_text
 
 
 @pytest.fixture

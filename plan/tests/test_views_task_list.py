@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plan.models import TaskStatus
-from plan.tests.pages import SEED_TASKS, SMALL_PLAN, import_seed, import_text
+from plan.tests.factories import SEED_TASKS, SMALL_PLAN, import_seed, import_text
 
 
 def _codes(response) -> list[str]:
