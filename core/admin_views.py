@@ -101,7 +101,6 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def schedule(request: HttpRequest) -> HttpResponse:
     actor = require_admin(request)
-    jobs.sync_schedule()
     rows = list(ScheduledJob.objects.all())
     if request.method == "POST":
         job = get_object_or_404(ScheduledJob, pk=request.POST.get("job"))

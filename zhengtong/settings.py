@@ -102,6 +102,9 @@ TEMPLATES = [
     },
 ]
 
+# var/ (not in git) holds the default SQLite file, uploads and collected static files.
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'zhengtong.sqlite3'}"),

@@ -94,7 +94,8 @@ def test_it_creates_missing_rows_once(db: None, registry: dict[str, jobs.JobSpec
     assert (daily.label, daily.daily_at, daily.every_minutes, daily.enabled) == ("每日任务", time(8, 30), None, True)
     assert daily.next_run_at == datetime(2025, 3, 11, 8, 30, tzinfo=SH)  # 09:00 today is past 08:30
     assert ScheduledJob.objects.get(code="x.often").next_run_at == NOW
-    assert AuditEntry.objects.filter(action="core.schedule.create").count() == 2
+    created = [str(r.pk) for r in first]
+    assert AuditEntry.objects.filter(action="core.schedule.create", object_id__in=created).count() == 2
 
 
 def test_it_never_overwrites_an_admins_edit(admin: User, registry: dict[str, jobs.JobSpec]) -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import AuditEntry, Role, Unit, User
 from core.codes import credit_code_check_char
+from core.models import AuditEntry, Role, Unit, User
 
 
 def test_it_lists_the_unit_tree_for_the_admin(admin, client_for, units):
@@ -75,6 +75,9 @@ def test_it_stops_the_admin_locking_themselves_out(admin, client_for, units):
 def test_it_edits_the_schedule(admin, client_for):
     from core.models import ScheduledJob
 
+    from core import jobs
+
+    jobs.sync_schedule()  # done by migrate; transactional tests may have flushed it
     client = client_for(admin)
     assert client.get("/schedule/").status_code == 200
     job = ScheduledJob.objects.get(code="plan.report_reminders")
