@@ -73,9 +73,8 @@ def test_it_stops_the_admin_locking_themselves_out(admin, client_for, units):
 
 
 def test_it_edits_the_schedule(admin, client_for):
-    from core.models import ScheduledJob
-
     from core import jobs
+    from core.models import ScheduledJob
 
     jobs.sync_schedule()  # done by migrate; transactional tests may have flushed it
     client = client_for(admin)
