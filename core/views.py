@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core import services
+from core.access import current_user
 from core.calendar import get_calendar, years_needing_notice
 from core.errors import DomainError
 from core.forms import AuditFilterForm, CalendarDayForm, HolidayNoticeForm, LoginForm
@@ -34,15 +35,10 @@ class LoginView(auth_views.LoginView):
         return context
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
 
 def require_admin(request: HttpRequest) -> User:
     """Admin-only pages answer 404 to everyone else, like any object they may not see."""
-    user = _user(request)
+    user = current_user(request)
     if not user.is_dc_admin:
         raise Http404("页面不存在")
     return user
@@ -50,7 +46,7 @@ def require_admin(request: HttpRequest) -> User:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     panels = []
     for panel in home_panels:
         ctx = panel.context(user)
@@ -66,8 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(Notification, pk=pk, recipient=_user(request))
-    services.mark_notification_read(_user(request), note)
+    note = get_object_or_404(Notification, pk=pk, recipient=current_user(request))
+    services.mark_notification_read(current_user(request), note)
     return _back(request, note.link or "core:home")
 
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from core.models import User
+from core.access import current_user
 from indicators.forms import MAX_NOTE_CHARS
 from indicators.models import Indicator, Measurement, format_number
 from indicators.services import record_measurement
@@ -20,11 +20,6 @@ router = Router(tags=["指标"])
 
 MAX_PAGE = 100
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _indicator_or_404(pk: int) -> Indicator:
@@ -134,6 +129,6 @@ def get_indicator_detail(request: HttpRequest, indicator_id: int) -> IndicatorDe
 def post_measurement(request: HttpRequest, indicator_id: int, payload: MeasurementIn) -> Status[MeasurementOut]:
     """Record a measured value (evidence files go through the page)."""
     indicator = _indicator_or_404(indicator_id)
-    m = record_measurement(_user(request), indicator, value=payload.value, period_label=payload.period_label,
+    m = record_measurement(current_user(request), indicator, value=payload.value, period_label=payload.period_label,
                            note=payload.note)
     return Status(201, MeasurementOut.of(m))

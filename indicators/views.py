@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import current_user
 from core.errors import DomainError
 from core.models import User
 from indicators.forms import MeasurementForm
@@ -22,11 +23,6 @@ from plan.models import Target, Task
 
 PER_PAGE = 50
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def get_indicator(pk: int) -> Indicator:
@@ -76,7 +72,7 @@ def _target_links(user: User, indicators: list[Indicator]) -> dict[int, list[dic
 @login_required
 @require_GET
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     page = Paginator(with_list_data(Indicator.objects.order_by("name", "pk")), PER_PAGE).get_page(
         request.GET.get("page"))
     indicators = list(page)
@@ -108,7 +104,7 @@ def _detail_context(user: User, indicator: Indicator, form: MeasurementForm | No
 @login_required
 @require_GET
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     indicator = get_indicator(pk)
     return render(request, "indicators/detail.html", _detail_context(user, indicator, None))
 
@@ -116,7 +112,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     indicator = get_indicator(pk)
     form = MeasurementForm(request.POST, request.FILES)
     status = 400
@@ -143,7 +139,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    measurement = get_measurement_evidence_for_user(_user(request), pk)
+    measurement = get_measurement_evidence_for_user(current_user(request), pk)
     try:
         handle = measurement.evidence.open("rb")
     except FileNotFoundError:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from core.access import current_user
 from core.errors import NotAllowed
 from core.models import User
 from plan import access, services
@@ -24,11 +25,6 @@ router = Router(tags=["工作要点"])
 
 MAX_PAGE = 100
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _task_or_404(user: User, pk: int) -> Task:
@@ -259,7 +255,7 @@ class DashboardOut(Schema):
 @router.get("/tasks", response={200: TaskPage, 400: ErrorOut}, summary="任务列表")
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Status[TaskPage | ErrorOut]:
     """The active tasks visible to the caller, filtered like the task list page."""
-    user = _user(request)
+    user = current_user(request)
     data = {k: v for k, v in filters.dict().items() if k not in {"limit", "offset"} and v not in (None, False, "")}
     form = TaskFilterForm(data, user=user)
     if data and not form.is_valid():
@@ -274,7 +270,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Status[Task
 
 @router.get("/tasks/{task_id}", response={200: TaskDetailOut, 404: ErrorOut}, summary="任务详情")
 def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
-    user = _user(request)
+    user = current_user(request)
     task = _task_or_404(user, task_id)
     task = with_display_data(Task.objects.filter(pk=task.pk)).get()
     reports = task.reports.select_related("unit", "submitted_by").prefetch_related("evidence").order_by(
@@ -290,7 +286,7 @@ def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
                                                     409: ErrorOut}, summary="填报进展")
 def submit_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status[ReportOut]:
     """File (or correct) a unit's progress report for one period. Evidence files go through the page."""
-    user = _user(request)
+    user = current_user(request)
     task = _task_or_404(user, task_id)
     unit = next((u for u in access.reporting_units(user, task) if u.pk == payload.unit_id), None)
     if unit is None:
@@ -307,7 +303,7 @@ def submit_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Stat
 def dashboard(request: HttpRequest, plan: int | None = None,
               period: str | None = Query(None, max_length=10)) -> DashboardOut:  # type: ignore[type-arg]
     """County-wide roles only (others get 404, as for the page)."""
-    user = _user(request)
+    user = current_user(request)
     if not user.is_county_wide:
         raise HttpError(404, "页面不存在")
     today = timezone.localdate()

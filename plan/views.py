@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import current_user
 from core.errors import DomainError
 from core.models import AuditEntry, Unit, User
 from core.views import require_admin
@@ -40,11 +41,6 @@ from plan.reporting import STATUS_ORDER, build_dashboard, target_vs_actual
 
 TASKS_PER_PAGE = 30
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 # ---- import --------------------------------------------------------------------------------------
@@ -246,7 +242,7 @@ def filter_tasks(user: User, form: TaskFilterForm) -> QuerySet[Task]:
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = TaskFilterForm(request.GET or None, user=user)
     tasks = with_display_data(filter_tasks(user, form)).order_by("-plan__year", "plan_id", "section__order",
                                                                    "number")
@@ -321,7 +317,7 @@ def _status_history(task: Task) -> list[AuditEntry]:
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     task = access.get_task_for_user(user, pk)
     today = timezone.localdate()
     form = _report_form(user, task, today) if access.can_report(user, task) else None
@@ -331,7 +327,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     task = access.get_task_for_user(user, pk, write=True)
     today = timezone.localdate()
     form = _report_form(user, task, today, request.POST, request.FILES)
@@ -355,7 +351,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence is served only through this access check, never from a public media URL."""
-    evidence = access.get_evidence_for_user(_user(request), pk)
+    evidence = access.get_evidence_for_user(current_user(request), pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -392,7 +388,7 @@ def resolve_dashboard(plan_id: str | None, period_label: str | None, today: date
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if not user.is_county_wide:
         raise Http404("页面不存在")
     today = timezone.localdate()
