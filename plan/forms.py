@@ -164,3 +164,11 @@ class DashboardForm(forms.Form):
         period_field = self.fields["period"]
         assert isinstance(period_field, forms.ChoiceField)
         period_field.choices = [(p.label, p.title) for p in reversed(periods)]
+
+
+class AssignUnitsForm(forms.Form):
+    """The admin's settlement of who answers for a task (after 待复核)."""
+
+    leads = forms.ModelMultipleChoiceField(
+        label="牵头单位", queryset=Unit.objects.active(), help_text="可多选（按住 Ctrl 或 ⌘ 键点选）")
+    cos = forms.ModelMultipleChoiceField(label="配合单位", queryset=Unit.objects.active(), required=False)

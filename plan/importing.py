@@ -229,8 +229,9 @@ _ROLE_ORDER = {TaskUnit.Role.LEAD: 0, TaskUnit.Role.RESPONSIBLE: 1, TaskUnit.Rol
 
 def _units_text(task: Task | None, parsed: dict[str, Any] | None) -> str:
     if task is not None:
-        # Same order as the document lists them; the issuer filled in by default was not written there.
-        written = sorted((a for a in task.assignments.all() if not a.is_default),
+        # Same order as the document lists them; the issuer filled in by default and the admin's own
+        # assignment after review were not written there.
+        written = sorted((a for a in task.assignments.all() if not a.is_default and not a.is_manual),
                          key=lambda a: (_ROLE_ORDER[TaskUnit.Role(a.role)], a.pk))
         return "；".join(f"{a.get_role_display()}：{a.name_as_written}" for a in written)
     assert parsed is not None
@@ -395,6 +396,10 @@ def _write_task(actor: User, plan: Plan, section: Section, pt: dict[str, Any], o
         reason = "未写明牵头或责任单位，默认由发文单位牵头"
         if reason not in reasons and not any("默认" in r for r in reasons):
             reasons.append(reason)
+    # A document that still names no units must not undo the admin's assignment from a review.
+    keep_manual = old is not None and not names and old.assignments.filter(is_manual=True).exists()
+    if keep_manual:
+        reasons = []
     fields["needs_review"] = bool(reasons)
     fields["review_reasons"] = reasons
     if old is None:
@@ -408,6 +413,12 @@ def _write_task(actor: User, plan: Plan, section: Section, pt: dict[str, Any], o
         task.section = section
         task.updated_at = timezone.now()
         task.save()
+    if keep_manual:
+        rows = list(task.assignments.all())
+        lead = next((r.unit for r in rows if r.role != TaskUnit.Role.CO and r.unit is not None), issuer)
+        _replace_targets(actor, plan, section, task, pt, lead, due, provisional)
+        _audit_task(actor, task, before, fields, rows, lead)
+        return task
     task.assignments.all().delete()
     seen: set[tuple[int | None, str]] = set()
     rows: list[TaskUnit] = []
@@ -424,16 +435,26 @@ def _write_task(actor: User, plan: Plan, section: Section, pt: dict[str, Any], o
                                 is_default=True))
     TaskUnit.objects.bulk_create(rows)
     lead = next((r.unit for r in rows if r.role != TaskUnit.Role.CO and r.unit is not None), issuer)
+    _replace_targets(actor, plan, section, task, pt, lead, due, provisional)
+    _audit_task(actor, task, before, fields, rows, lead)
+    return task
+
+
+def _replace_targets(actor: User, plan: Plan, section: Section, task: Task, pt: dict[str, Any], lead: Unit,
+                     due: date, provisional: bool) -> None:
     task.targets.all().delete()
     for pt_target in pt.get("targets") or []:
         _write_target(actor, plan, section, task, pt_target, lead, due, provisional, origin=f"任务 {task.code}")
+
+
+def _audit_task(actor: User, task: Task, before: dict[str, Any] | None, fields: dict[str, Any],
+                rows: list[TaskUnit], lead: Unit) -> None:
     after = audit.snapshot(task, list(fields))
     after["units"] = [f"{r.get_role_display()}:{r.name_as_written}" for r in rows]
     if before is None:
         audit.record(actor, "plan.task.create", "新建任务", task, unit=lead, after=after)
     elif {k: v for k, v in after.items() if k != "units"} != before:
         audit.record(actor, "plan.task.update", "修订任务", task, unit=lead, before=before, after=after)
-    return task
 
 
 def _write_target(actor: User, plan: Plan, section: Section, task: Task | None, t: dict[str, Any],

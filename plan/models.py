@@ -165,6 +165,7 @@ class TaskUnit(models.Model):
     name_as_written = models.CharField("原文写法", max_length=80)
     is_collective = models.BooleanField("泛指", default=False)
     is_default = models.BooleanField("默认分配", default=False, help_text="原文未写明单位，默认由发文单位牵头")
+    is_manual = models.BooleanField("人工指定", default=False, help_text="管理员复核后指定，修订稿未写明单位时保留")
 
     class Meta:
         verbose_name = "任务单位"

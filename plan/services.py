@@ -102,6 +102,38 @@ def submit_report(
     return report
 
 
+@transaction.atomic
+def assign_units(actor: User, task: Task, *, leads: Sequence[Unit], cos: Sequence[Unit] = ()) -> Task:
+    """The admin settles who answers for a task (e.g. one the document left without units).
+
+    Named units are replaced; collective phrases from the document stay. Clears 待复核.
+    """
+    if not actor.is_dc_admin:
+        raise NotAllowed("只有大数据中心管理员可以调整任务的责任单位")
+    if not leads:
+        raise DomainError("请至少指定一个牵头单位", field="leads")
+    overlap = {u.pk for u in leads} & {u.pk for u in cos}
+    if overlap:
+        raise DomainError("同一单位不能既牵头又配合", field="cos")
+    before = {"units": [f"{a.get_role_display()}:{a.name_as_written}" for a in task.assignments.all()],
+              "needs_review": task.needs_review}
+    task.assignments.filter(unit__isnull=False).delete()
+    TaskUnit.objects.bulk_create(
+        [TaskUnit(task=task, unit=u, role=TaskUnit.Role.LEAD, name_as_written=u.short_name, is_manual=True)
+         for u in dict.fromkeys(leads)]
+        + [TaskUnit(task=task, unit=u, role=TaskUnit.Role.CO, name_as_written=u.short_name, is_manual=True)
+           for u in dict.fromkeys(cos)])
+    task.needs_review, task.review_reasons = False, []
+    task.updated_at = timezone.now()
+    task.save(update_fields=["needs_review", "review_reasons", "updated_at"])
+    task = Task.objects.prefetch_related("assignments__unit").select_related("plan").get(pk=task.pk)
+    audit.record(actor, "plan.task.assign", "调整责任单位", task, unit=leads[0], before=before,
+                 after={"units": [f"{a.get_role_display()}:{a.name_as_written}" for a in task.assignments.all()],
+                        "needs_review": False})
+    refresh_status(task, actor=actor)
+    return task
+
+
 def compute_status(task: Task, today: date, reports: Iterable[ProgressReport]) -> tuple[str, str]:
     """What the task's status should be today, and why (shown next to it)."""
     leads = {u.pk for u in lead_units(task)}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/report/", views.report_submit, name="report_submit"),
+    path("tasks/<int:pk>/assign/", views.task_assign, name="task_assign"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("import/", views.import_start, name="import_start"),

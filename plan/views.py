@@ -28,6 +28,7 @@ from core.views import require_admin
 from indicators.models import Measurement
 from plan import access, importing, services
 from plan.forms import (
+    AssignUnitsForm,
     CreateUnitForm,
     DashboardForm,
     ImportUploadForm,
@@ -281,7 +282,8 @@ def _report_form(user: User, task: Task, today: date, data: Any = None, files: A
     return ReportForm(data, files, units=units, periods=periods, initial=initial, auto_id="id_report_%s")
 
 
-def _detail_context(user: User, task: Task, report_form: ReportForm | None, today: date) -> dict[str, Any]:
+def _detail_context(user: User, task: Task, report_form: ReportForm | None, today: date,
+                    assign_form: AssignUnitsForm | None = None) -> dict[str, Any]:
     prefetch_related_objects([task], *_TARGET_PREFETCHES)
     target_rows = [{"target": t, "metric": m, "goal": goal, "actual": actual, "met": met}
                    for t, (m, goal, actual, met) in zip(task.targets.all(), target_vs_actual(task), strict=True)]
@@ -300,7 +302,15 @@ def _detail_context(user: User, task: Task, report_form: ReportForm | None, toda
         "missing_now": [u for u in leads if u.pk not in filed_now] if current.start <= today else [],
         "can_report": can_report, "report_form": report_form if can_report else None,
         "history": _status_history(task),
+        "assign_form": assign_form or _assign_form(task) if user.is_dc_admin else None,
     }
+
+
+def _assign_form(task: Task, data: Any = None) -> AssignUnitsForm:
+    named = [a for a in task.assignments.all() if a.unit is not None and not a.is_default]
+    return AssignUnitsForm(data, auto_id="id_assign_%s", initial={
+        "leads": [a.unit_id for a in named if a.role != TaskUnit.Role.CO],
+        "cos": [a.unit_id for a in named if a.role == TaskUnit.Role.CO]})
 
 
 def _period_title(label: str) -> str:
@@ -322,6 +332,26 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     form = _report_form(user, task, today) if access.can_report(user, task) else None
     return render(request, "plan/task_detail.html", _detail_context(user, task, form, today))
+
+
+@login_required
+@require_POST
+def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_admin(request)
+    task = access.get_task_for_user(user, pk)
+    form = _assign_form(task, request.POST)
+    if form.is_valid():
+        try:
+            services.assign_units(user, task, leads=list(form.cleaned_data["leads"]),
+                                  cos=list(form.cleaned_data["cos"]))
+            messages.success(request, "已调整责任单位，任务不再标记为待复核")
+            return redirect("plan:task_detail", pk=task.pk)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    today = timezone.localdate()
+    report_form = _report_form(user, task, today) if access.can_report(user, task) else None
+    return render(request, "plan/task_detail.html", _detail_context(user, task, report_form, today, form),
+                  status=400)
 
 
 @login_required

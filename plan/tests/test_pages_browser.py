@@ -108,6 +108,8 @@ PAGES = {
     "task_list": ("supervisor", lambda plan: reverse("plan:task_list")),
     "task_detail": ("cdo", lambda plan: reverse("plan:task_detail",
                                                 args=[plan.tasks.get(section__order=1, number=13).pk])),
+    "task_detail_admin": ("admin", lambda plan: reverse("plan:task_detail",
+                                                        args=[plan.tasks.get(section__order=2, number=2).pk])),
     "dashboard": ("supervisor", lambda plan: reverse("plan:dashboard")),
     "indicator_list": ("cdo", lambda plan: reverse("indicators:list")),
     "indicator_detail": ("admin", lambda plan: reverse(
