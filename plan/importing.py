@@ -413,12 +413,16 @@ def _write_task(actor: User, plan: Plan, section: Section, pt: dict[str, Any], o
         task.section = section
         task.updated_at = timezone.now()
         task.save()
-    if keep_manual:
-        rows = list(task.assignments.all())
-        lead = next((r.unit for r in rows if r.role != TaskUnit.Role.CO and r.unit is not None), issuer)
-        _replace_targets(actor, plan, section, task, pt, lead, due, provisional)
-        _audit_task(actor, task, before, fields, rows, lead)
-        return task
+    rows: list[TaskUnit] = list(task.assignments.all()) if keep_manual else _write_assignments(
+        task, names, resolutions, issuer)
+    lead = next((r.unit for r in rows if r.role != TaskUnit.Role.CO and r.unit is not None), issuer)
+    _replace_targets(actor, plan, section, task, pt, lead, due, provisional)
+    _audit_task(actor, task, before, fields, rows, lead)
+    return task
+
+
+def _write_assignments(task: Task, names: list[tuple[str, str]], resolutions: dict[str, NameResolution],
+                       issuer: Unit) -> list[TaskUnit]:
     task.assignments.all().delete()
     seen: set[tuple[int | None, str]] = set()
     rows: list[TaskUnit] = []
@@ -434,10 +438,7 @@ def _write_task(actor: User, plan: Plan, section: Section, pt: dict[str, Any], o
         rows.insert(0, TaskUnit(task=task, unit=issuer, role=TaskUnit.Role.LEAD, name_as_written=issuer.short_name,
                                 is_default=True))
     TaskUnit.objects.bulk_create(rows)
-    lead = next((r.unit for r in rows if r.role != TaskUnit.Role.CO and r.unit is not None), issuer)
-    _replace_targets(actor, plan, section, task, pt, lead, due, provisional)
-    _audit_task(actor, task, before, fields, rows, lead)
-    return task
+    return rows
 
 
 def _replace_targets(actor: User, plan: Plan, section: Section, task: Task, pt: dict[str, Any], lead: Unit,
