@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "indicators",
     "plan",
+    "catalog",
 ]
 
 MIDDLEWARE = [

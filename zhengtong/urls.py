@@ -6,7 +6,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("core.urls")),
     path("plan/", include("plan.urls")),
     path("indicators/", include("indicators.urls")),
+    path("catalog/", include("catalog.urls")),
     path("api/v1/", include("zhengtong.api_urls")),
+    path("api/3/", include("catalog.ckan_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,3 @@
+"""CKAN Action API subset under /api/3/action/ (open resources only)."""
+
+urlpatterns: list = []
