@@ -57,6 +57,26 @@ def _fast_password_hashing(django_test_environment: None) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _after_migrate_rows(request: pytest.FixtureRequest) -> None:
+    """Rows `migrate` creates (computed indicators, the job schedule, the catalog's 类/项).
+
+    Transactional tests flush every table, so tests that use the database get them back here and
+    always start from the state a freshly migrated installation has.
+    """
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+    from catalog.categories import seed
+    from catalog.models import Category
+    from core.jobs import sync_schedule
+    from indicators.computed import sync_computed
+
+    sync_computed()
+    sync_schedule()
+    seed(Category)
+
+
 # ---- the unit tree and the personas ----------------------------------------------------------
 
 

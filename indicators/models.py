@@ -48,10 +48,30 @@ class Indicator(models.Model):
         return self.name
 
     def latest(self) -> Measurement | None:
+        """The newest value: computed live for ledger indicators, else the last one recorded."""
+        if self.source == self.Source.COMPUTED:
+            live = self.live()
+            if live is not None:
+                return live
         cached: list[Measurement] | None = getattr(self, "prefetched_latest", None)
         if cached is not None:
             return cached[0] if cached else None
         return self.measurements.order_by("-measured_at", "-id").first()
+
+    def live(self) -> Measurement | None:
+        """An unsaved measurement computed from the ledger right now (None if not computable yet)."""
+        cached = getattr(self, "_live", False)
+        if cached is not False:
+            return cached  # type: ignore[no-any-return]
+        from indicators.computed import REGISTRY
+
+        spec = REGISTRY.get(self.code)
+        value = spec.compute(timezone.now()) if spec is not None else None
+        live = None if value is None else Measurement(
+            indicator=self, value=value.value, measured_at=timezone.now(),
+            note=f"{value.numerator} / {value.denominator}（实时计算）")
+        self._live = live
+        return live
 
     def meets(self, value: Decimal | None) -> bool | None:
         """Does a value reach the target? None when there is no value or no target."""

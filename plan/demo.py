@@ -69,7 +69,8 @@ def _progress(plan: Plan, admin: User) -> None:
                     today=period.end - timedelta(days=3))
     for target in plan.targets.select_related("indicator"):
         ind = target.indicator
-        if ind.measurements.exists() or ind.target_value is None:
+        # Ledger-computed indicators (共享率, 开放率 …) come from the catalog, not from typed-in values.
+        if ind.source == ind.Source.COMPUTED or ind.measurements.exists() or ind.target_value is None:
             continue
         value = ind.target_value
         if ind.measure_unit in {"%", "％"}:

@@ -46,7 +46,8 @@ class CatalogSettings(models.Model):
 
     @classmethod
     def current(cls) -> CatalogSettings:
-        return cls.objects.order_by("pk").first() or cls.objects.create()
+        # Unsaved defaults until the admin first saves the settings page: reading never writes.
+        return cls.objects.order_by("pk").first() or cls()
 
 
 class Category(models.Model):

@@ -29,7 +29,7 @@ def test_it_audits_a_whole_year_of_work(county):
                            files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4")], today=date(2023, 3, 1))
     services.submit_report(county.cdo, task, finance, period="2023Q1", text="启动（修改）", percent=15,
                            today=date(2023, 3, 2))
-    indicator = task.targets.first() or plan.targets.first()
+    indicator = plan.targets.filter(indicator__source="manual").first()
     assert indicator is not None
     indicator_services.record_measurement(admin, indicator.indicator, value="95.5", note="年中统计")
     unit = core_services.create_unit(admin, short_name="气象局", full_name="泗洪县气象局",
