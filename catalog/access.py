@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from catalog.models import DataResource, Demand, InformationSystem
+from catalog.models import DataResource, Demand, InformationSystem, SharingEntry
 from core.models import User
 
 
@@ -39,3 +40,13 @@ def get_demand_for_user(user: User, pk: int) -> Demand:
         return Demand.objects.visible_to(user).select_related("requester", "provider", "resource").get(pk=pk)
     except Demand.DoesNotExist:
         raise Http404("数据需求不存在") from None
+
+
+def sharing_entries_for_user(user: User) -> QuerySet[SharingEntry]:
+    """共享清单 lines: the providing unit, the consuming unit and county-wide roles see a line."""
+    entries = SharingEntry.objects.all()
+    if user.is_county_wide:
+        return entries
+    if user.unit_id is None:
+        return entries.none()
+    return entries.filter(Q(resource__unit_id=user.unit_id) | Q(consumer_id=user.unit_id))

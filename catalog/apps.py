@@ -8,7 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "数据资源目录"
 
     def ready(self) -> None:
-        from catalog import measures, tasks
+        from catalog import demo, measures, tasks
+        from catalog.desk_views import home_panel
+        from core.hooks import DemoLoader, HomePanel, home_panels, register_demo_loader, register_home_panel
         from core.jobs import register_job
         from indicators.computed import register
 
@@ -16,3 +18,7 @@ class CatalogConfig(AppConfig):
             register(spec)
         register_job("catalog.escalate_demands", tasks.escalate_overdue_demands, label="督办逾期的数据需求",
                      daily_at=time(9, 0))
+        panel = HomePanel(order=20, template="catalog/home_panel.html", context=home_panel)
+        if panel not in home_panels:
+            register_home_panel(panel)
+        register_demo_loader(DemoLoader(order=20, label="数据资源目录", load=demo.load))

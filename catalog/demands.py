@@ -10,11 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import CatalogSettings, DataResource, Demand, DemandState, Lifecycle, SharingEntry, SharingType
+from catalog.models import (
+    CatalogSettings,
+    DataResource,
+    Demand,
+    DemandState,
+    Lifecycle,
+    SharingEntry,
+    SharingType,
+)
 from core import audit
 from core import services as core_services
 from core.calendar import get_calendar
@@ -36,12 +44,35 @@ def _member(user: User, unit: Unit) -> bool:
     return user.is_dc_admin or user.unit_id == unit.pk
 
 
-def _text(value: str, label: str, *, required: bool = True) -> str:
+def requestable_resources(requester: Unit | None = None) -> QuerySet[DataResource]:
+    """What a unit may ask for by demand: published, non-涉密, shareable resources of other units."""
+    resources = DataResource.objects.filter(status=Lifecycle.PUBLISHED, is_classified=False).exclude(
+        sharing_type=SharingType.NONE)
+    return resources.exclude(unit=requester) if requester is not None else resources
+
+
+def actions_for(user: User, demand: Demand) -> list[str]:
+    """The steps this person may take on the demand now: answer, deliver, rate, withdraw."""
+    actions = []
+    if _member(user, demand.provider):
+        if demand.state == DemandState.SUBMITTED:
+            actions.append("answer")
+        elif demand.state in (DemandState.AGREED, DemandState.CONDITIONAL):
+            actions.append("deliver")
+    if _member(user, demand.requester):
+        if demand.state in (DemandState.DELIVERED, DemandState.REFUSED) and demand.rating is None:
+            actions.append("rate")
+        elif demand.state == DemandState.SUBMITTED:
+            actions.append("withdraw")
+    return actions
+
+
+def _text(value: str, label: str, field: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError(f"请填写{label}", field=label)
+        raise DomainError(f"请填写{label}", field=field)
     if len(value) > MAX_TEXT:
-        raise DomainError(f"{label}不能超过 {MAX_TEXT} 字", field=label)
+        raise DomainError(f"{label}不能超过 {MAX_TEXT} 字", field=field)
     return value
 
 
@@ -69,8 +100,10 @@ def file_demand(actor: User, requester: Unit, *, resource: DataResource | None =
     due = get_calendar().add_workdays(now, answer_days(resource, settings))
     demand = Demand.objects.create(
         requester=requester, provider=provider, resource=resource,
-        wanted_name=_text(wanted_name, "所需数据")[:128], wanted_items=_text(wanted_items, "所需信息项", required=False),
-        purpose=_text(purpose, "用途"), legal_basis=_text(legal_basis, "依据"), medium=medium,
+        wanted_name=_text(wanted_name, "所需数据", "wanted_name")[:128],
+        wanted_items=_text(wanted_items, "所需信息项", "wanted_items", required=False),
+        purpose=_text(purpose, "用途", "purpose"), legal_basis=_text(legal_basis, "依据", "legal_basis"),
+        medium=medium,
         submitted_by=actor, submitted_at=now, answer_due=due.at, answer_due_provisional=due.provisional)
     audit.record(actor, "catalog.demand.file", "提出数据需求", demand, unit=requester,
                  after={"provider": str(provider), "wanted": demand.wanted_name, "answer_due": due.at.isoformat()})
@@ -94,9 +127,9 @@ def answer_demand(actor: User, demand: Demand, *, decision: str, reason: str = "
     if decision not in (DemandState.AGREED, DemandState.CONDITIONAL, DemandState.REFUSED):
         raise DomainError("答复须为同意、有条件同意或不同意", field="decision")
     if decision == DemandState.REFUSED:
-        reason = _text(reason, "不同意的理由")
+        reason = _text(reason, "不同意的理由", "reason")
     if decision == DemandState.CONDITIONAL:
-        conditions = _text(conditions, "共享条件")
+        conditions = _text(conditions, "共享条件", "conditions")
     now = now or timezone.now()
     demand.state, demand.answered_at, demand.answered_by = decision, now, actor
     demand.answer_reason, demand.conditions = reason.strip()[:MAX_TEXT], conditions.strip()[:MAX_TEXT]
@@ -121,7 +154,7 @@ def record_delivery(actor: User, demand: Demand, *, note: str, now: datetime | N
         raise InvalidTransition(f"该需求{demand.get_state_display()}，不能登记交付")
     now = now or timezone.now()
     demand.state, demand.delivered_at = DemandState.DELIVERED, now
-    demand.delivery_note = _text(note, "交付说明")
+    demand.delivery_note = _text(note, "交付说明", "note")
     demand.save()
     entry = None
     if demand.resource is not None:
@@ -147,7 +180,7 @@ def rate_demand(actor: User, demand: Demand, *, rating: int, comment: str = "",
         raise InvalidTransition("已经评价过")
     if not 1 <= int(rating) <= 5:
         raise DomainError("评价应为 1 到 5 分", field="rating")
-    demand.rating, demand.rating_comment = int(rating), _text(comment, "评价意见", required=False)[:300]
+    demand.rating, demand.rating_comment = int(rating), _text(comment, "评价意见", "comment", required=False)[:300]
     demand.rated_at = now or timezone.now()
     demand.save()
     audit.record(actor, "catalog.demand.rate", "评价需求响应", demand, unit=demand.requester,

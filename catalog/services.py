@@ -20,10 +20,11 @@ from catalog.models import (
     InformationSystem,
     Lifecycle,
     ReviewComment,
+    ServiceMatter,
 )
 from core import audit
 from core.errors import DomainError, InvalidTransition, NotAllowed
-from core.models import Role, Unit, User
+from core.models import AuditEntry, Role, Unit, User
 
 # Who keeps a unit's lists: its chief data officer and data officers (and the data-center admin).
 KEEPER_ROLES = (Role.CDO, Role.DATA_OFFICER)
@@ -69,14 +70,16 @@ def _facts(resource: DataResource, items: Sequence[dict[str, Any]] | None) -> ru
         is_classified=resource.is_classified, format_class=resource.format_class, items=item_facts)
 
 
-def validate(resource: DataResource, items: Sequence[dict[str, Any]] | None = None) -> None:
+def validate(resource: DataResource, items: Sequence[dict[str, Any]] | None = None, *,
+             general_levels: int | None = None) -> None:
     """Raise the first broken rule as a DomainError on its field."""
     if not resource.name.strip():
         raise DomainError("请填写信息资源名称", field="name")
     if not resource.summary.strip():
         raise DomainError("请填写信息资源摘要", field="summary")
-    violations = rules.check_resource(_facts(resource, items),
-                                      general_levels=CatalogSettings.current().general_levels)
+    if general_levels is None:
+        general_levels = CatalogSettings.current().general_levels
+    violations = rules.check_resource(_facts(resource, items), general_levels=general_levels)
     if violations:
         field_name, message = violations[0]
         raise DomainError(message, field=field_name)
@@ -149,6 +152,51 @@ def update_resource(actor: User, resource: DataResource, *, items: Sequence[dict
     return resource
 
 
+@transaction.atomic
+def create_resources(actor: User, drafts: Sequence[tuple[Unit, Sequence[dict[str, Any]], dict[str, Any]]]
+                     ) -> list[DataResource]:
+    """Many new resources at once (the Excel import): `create_resource` for each, written in bulk.
+
+    The same permission check, validation, code allocation and one audit entry per resource; the
+    inserts are batched because a county's 10,000-row list takes minutes one resource at a time.
+    Each draft is (unit, items, fields) as `create_resource` takes them; codes are always allocated.
+    """
+    general_levels = CatalogSettings.current().general_levels
+    for unit in {unit.pk: unit for unit, _, _ in drafts}.values():
+        _require_keeper(actor, unit)
+    resources: list[DataResource] = []
+    for unit, items, fields in drafts:
+        unknown = set(fields) - set(RESOURCE_FIELDS)
+        if unknown:
+            raise DomainError(f"未知字段：{'、'.join(sorted(unknown))}")
+        resource = DataResource(unit=unit, created_by=actor, code="", **fields)
+        validate(resource, list(items), general_levels=general_levels)
+        resources.append(resource)
+    by_category: dict[int, list[DataResource]] = {}
+    for resource in resources:
+        by_category.setdefault(resource.category_id, []).append(resource)
+    for group in by_category.values():
+        category = group[0].category
+        seq, _ = CodeSequence.objects.select_for_update().get_or_create(prefix=category.code)
+        for resource in group:
+            seq.last += 1
+            resource.code = f"{category.code}/{seq.last:06d}"
+        seq.save(update_fields=["last"])
+    DataResource.objects.bulk_create(resources, batch_size=500)
+    DataItem.objects.bulk_create([
+        DataItem(resource=resource, order=n, **{k: v for k, v in item.items() if k in ITEM_FIELDS})
+        for resource, (_, items, _) in zip(resources, drafts, strict=True) for n, item in enumerate(items, start=1)
+    ], batch_size=1000)
+    entries = []
+    for resource, (unit, items, _) in zip(resources, drafts, strict=True):
+        after = audit.snapshot(resource, ["code", "status", *RESOURCE_FIELDS])
+        after["items"] = [item["name"] for item in items]
+        entries.append(audit.entry(actor, "catalog.resource.create", "新建数据资源", resource, unit=unit,
+                                   after=after))
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return resources
+
+
 _TRANSITIONS: dict[str, tuple[set[str], str, str, str]] = {
     # action: (from states, to state, audit label, comment action)
     "submit": ({Lifecycle.DRAFT, Lifecycle.OFFLINE}, Lifecycle.PENDING, "提交审核", "提交审核"),
@@ -159,8 +207,12 @@ _TRANSITIONS: dict[str, tuple[set[str], str, str, str]] = {
 
 
 @transaction.atomic
-def transition(actor: User, record: DataResource | InformationSystem, action: str, comment: str = "") -> None:
-    """Move a resource or system through 草稿 → 待审核 → 已发布 → 已下线, with a comment and audit."""
+def transition(actor: User, record: DataResource | InformationSystem, action: str, comment: str = "", *,
+               today: date | None = None) -> None:
+    """Move a resource or system through 草稿 → 待审核 → 已发布 → 已下线, with a comment and audit.
+
+    `today` dates a first publication (发布日期) when a ledger kept elsewhere is brought in (the demo county).
+    """
     sources, target, label, comment_action = _TRANSITIONS[action]
     if action in ("approve", "return", "offline"):
         if not actor.is_dc_admin:
@@ -179,7 +231,7 @@ def transition(actor: User, record: DataResource | InformationSystem, action: st
     before = record.status
     record.status = target
     if isinstance(record, DataResource) and action == "approve" and record.published_on is None:
-        record.published_on = timezone.localdate()
+        record.published_on = today or timezone.localdate()
     record.updated_at = timezone.now()
     record.save()
     kind = "resource" if isinstance(record, DataResource) else "system"
@@ -240,6 +292,18 @@ def link_systems(actor: User, resource: DataResource, systems: Sequence[Informat
                      before={"systems": before}, after={"systems": after})
 
 
+@transaction.atomic
+def link_service_matters(actor: User, resource: DataResource, matters: Sequence[ServiceMatter]) -> None:
+    """Link the 政务服务事项 a resource serves (数据所属事项, spec §1)."""
+    _require_keeper(actor, resource.unit)
+    before = sorted(resource.service_matters.values_list("code", flat=True))
+    resource.service_matters.set(matters)
+    after = sorted(m.code for m in matters)
+    if before != after:
+        audit.record(actor, "catalog.resource.link_matters", "关联政务服务事项", resource, unit=resource.unit,
+                     before={"service_matters": before}, after={"service_matters": after})
+
+
 def stale_resources(unit: Unit | None, today: date) -> list[tuple[DataResource, date]]:
     """Published resources whose 更新周期 has passed without an update (flagged on dashboards)."""
     grace = CatalogSettings.current().stale_grace_days
@@ -275,3 +339,126 @@ def lists_ready_for_project(unit: Unit) -> Readiness:
     if DataResource.objects.filter(unit=unit, status__in=[Lifecycle.DRAFT, Lifecycle.PENDING]).exists():
         missing.append("仍有草稿或待审核的数据资源，请先完成")
     return Readiness(ok=not missing, missing=missing)
+
+
+# ---- the admin's settings and classification tree ----------------------------------------------
+
+SETTINGS_FIELDS = ["answer_days_unconditional", "answer_days_conditional", "answer_days_uncataloged",
+                   "delivery_days", "rectify_days", "stale_grace_days", "general_levels"]
+_GENERAL_GRADES = {1: "general_1", 2: "general_2", 3: "general_3", 4: "general_4"}
+
+
+@transaction.atomic
+def update_settings(actor: User, **fields: Any) -> CatalogSettings:
+    """Change the catalog's editable defaults (answer limits, deadlines, grading levels)."""
+    if not actor.is_dc_admin:
+        raise NotAllowed("目录设置由大数据中心管理员维护")
+    # The row exists once the settings were first saved; until then CatalogSettings.current() is defaults.
+    settings = CatalogSettings.objects.select_for_update().order_by("pk").first() or CatalogSettings()
+    before = audit.snapshot(settings, SETTINGS_FIELDS)
+    for key, value in fields.items():
+        if key not in SETTINGS_FIELDS:
+            raise DomainError(f"未知字段：{key}")
+        if not isinstance(value, int) or value < 0 or value > 365:
+            raise DomainError("请填写 0 到 365 之间的整数", field=key)
+        setattr(settings, key, value)
+    if not 1 <= settings.general_levels <= 4:
+        raise DomainError("一般数据分级数应为 1 到 4（GB/T 43697 实践中分为 1–4 级）", field="general_levels")
+    for key in ("answer_days_unconditional", "answer_days_conditional", "answer_days_uncataloged",
+                "delivery_days", "rectify_days"):
+        if getattr(settings, key) < 1:
+            raise DomainError("时限至少为 1 个工作日", field=key)
+    # Lowering the number of 一般 levels must not strand resources graded at a level that no longer exists.
+    dropped = [grade for level, grade in _GENERAL_GRADES.items() if level > settings.general_levels]
+    in_use = DataResource.objects.filter(grade__in=dropped).count()
+    if in_use:
+        raise DomainError(f"仍有 {in_use} 条数据资源使用将被取消的一般数据级别，请先调整这些资源的分级",
+                          field="general_levels")
+    settings.save()
+    after = audit.snapshot(settings, SETTINGS_FIELDS)
+    if after != before:
+        audit.record(actor, "catalog.settings.update", "修改目录设置", settings, before=before, after=after)
+    return settings
+
+
+# 目 is 3 digits, 细目 is variable (spec §3); "variable" is capped at 10 to keep codes readable.
+_CHILD_SEGMENT = {Category.Level.ITEM: (Category.Level.SUBJECT, 3, 3),
+                  Category.Level.SUBJECT: (Category.Level.DETAIL, 1, 10)}
+
+
+@transaction.atomic
+def add_category(actor: User, parent: Category, segment: str, name: str) -> Category:
+    """Add a 目 under a 项, or a 细目 under a 目 (类 and 项 come from the national classification)."""
+    if not actor.is_dc_admin:
+        raise NotAllowed("资源分类由大数据中心管理员维护")
+    if parent.level not in _CHILD_SEGMENT:
+        raise DomainError("只能在“项”下增加“目”，或在“目”下增加“细目”", field="parent")
+    level, shortest, longest = _CHILD_SEGMENT[Category.Level(parent.level)]
+    segment = (segment or "").strip()
+    if not segment.isascii() or not segment.isdigit() or not shortest <= len(segment) <= longest:
+        size = f"{shortest} 位数字" if shortest == longest else f"{shortest}–{longest} 位数字"
+        raise DomainError(f"{Category.Level(level).label}的本级编码应为 {size}", field="segment")
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("请填写分类名称", field="name")
+    if len(name) > 60:
+        raise DomainError("分类名称不能超过 60 字", field="name")
+    code = parent.code + segment
+    if Category.objects.filter(code=code).exists():
+        raise DomainError(f"分类编码 {code} 已存在", field="segment")
+    if parent.children.filter(name=name).exists():
+        raise DomainError(f"“{parent.name}”下已有名为“{name}”的分类", field="name")
+    category = Category.objects.create(parent=parent, level=level, segment=segment, code=code, name=name)
+    audit.record(actor, "catalog.category.create", "新增资源分类", category,
+                 after=audit.snapshot(category, ["parent", "level", "segment", "code", "name"]))
+    return category
+
+
+# ---- 共享清单 ---------------------------------------------------------------------------------------
+
+SHARING_FIELDS = ["consumer", "medium", "purpose", "since", "active"]
+
+
+@transaction.atomic
+def save_sharing_entry(actor: User, resource: DataResource, entry: Any = None, *, items: Sequence[DataItem] | None = None,
+                       **fields: Any) -> Any:
+    """Create or edit a line of the 共享清单: the provider's resource (or some 信息项) shared to a unit."""
+    from catalog.models import SharingEntry, SharingType
+
+    _require_keeper(actor, resource.unit)
+    if resource.is_classified or resource.sharing_type == SharingType.NONE:
+        kind = "涉密" if resource.is_classified else "不予共享"
+        raise DomainError(f"“{resource.name}”为{kind}资源，不能登记共享", field="resource")
+    if entry is not None and entry.resource_id != resource.pk:
+        raise DomainError("共享记录不属于该资源", field="resource")
+    before = None
+    if entry is not None:
+        before = audit.snapshot(entry, SHARING_FIELDS)
+        before["items"] = sorted(i.name for i in entry.items.all())
+    else:
+        entry = SharingEntry(resource=resource)
+    for key, value in fields.items():
+        if key not in SHARING_FIELDS:
+            raise DomainError(f"未知字段：{key}")
+        setattr(entry, key, value)
+    if entry.consumer_id is None:
+        raise DomainError("请选择使用单位", field="consumer")
+    if entry.consumer_id == resource.unit_id:
+        raise DomainError("不能登记向本单位共享", field="consumer")
+    if not entry.medium:
+        raise DomainError("请选择共享方式", field="medium")
+    if len(entry.purpose or "") > 300:
+        raise DomainError("用途不能超过 300 字", field="purpose")
+    if items is not None and any(i.resource_id != resource.pk for i in items):
+        raise DomainError("只能选择该资源的信息项", field="items")
+    entry.save()
+    if items is not None:
+        entry.items.set(items)
+    after = audit.snapshot(entry, SHARING_FIELDS)
+    after["items"] = sorted(i.name for i in entry.items.all())
+    if before is None:
+        audit.record(actor, "catalog.sharing.create", "登记共享", entry, unit=resource.unit, after=after)
+    elif before != after:
+        audit.record(actor, "catalog.sharing.update", "修改共享记录", entry, unit=resource.unit, before=before,
+                     after=after)
+    return entry

@@ -53,7 +53,23 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Write one audit entry. Call inside the service's transaction so it commits with the change."""
-    return AuditEntry.objects.create(
+    item = entry(actor, action, label, obj, unit=unit, before=before, after=after)
+    item.save(force_insert=True)
+    return item
+
+
+def entry(
+    actor: User | None,
+    action: str,
+    label: str,
+    obj: models.Model,
+    *,
+    unit: Unit | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The entry `record` writes, unsaved: for a service that writes many with one bulk_create."""
+    return AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor) if actor is not None else "系统",
         action=action,

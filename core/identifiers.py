@@ -106,7 +106,9 @@ def org_code_check_char(body: str) -> str:
 def is_valid_org_code(value: str) -> bool:
     """GB 11714-1997 组织机构代码, written ``XXXXXXXX-X`` or without the hyphen."""
     match = _ORG_CODE.fullmatch(value.strip().upper())
-    return bool(match) and org_code_check_char(match[1]) == match[2]
+    if match is None:
+        return False
+    return org_code_check_char(match[1]) == match[2]
 
 
 @cache

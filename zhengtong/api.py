@@ -71,11 +71,13 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 def _register() -> None:
+    from catalog.api import router as catalog_router
     from indicators.api import router as indicators_router
     from plan.api import router as plan_router
 
     api.add_router("/plan/", plan_router)
     api.add_router("/indicators/", indicators_router)
+    api.add_router("/catalog/", catalog_router)
 
 
 _register()

@@ -222,7 +222,7 @@ class DataResource(models.Model):
     def is_open(self) -> bool:
         """Published to the public: only these may appear in the CKAN API and the DCAT export."""
         return (self.status == Lifecycle.PUBLISHED and self.open_type != OpenType.NONE and not self.is_classified
-                and self.opened_on is not None)
+                and self.opened_on is not None and self.opened_on <= timezone.localdate())
 
 
 class DataItem(models.Model):

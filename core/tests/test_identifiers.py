@@ -122,7 +122,9 @@ def test_it_accepts_a_mobile_number(number: str) -> None:
     assert is_valid_mobile(number)
 
 
-@pytest.mark.parametrize("number", ["12812345678", "1381234567", "138123456789", "+8613812345678", "1381234567a"])
+@pytest.mark.parametrize(
+    "number", ["12812345678", "1381234567", "138123456789", "+8613812345678", "1381234567a"]
+)
 def test_it_rejects_a_bad_mobile_number(number: str) -> None:
     assert not is_valid_mobile(number)
 

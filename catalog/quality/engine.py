@@ -1,0 +1,252 @@
+"""Run a plan's checks over a loaded dataset, as SQL pushed down into DuckDB.
+
+Every check except uniqueness is answered by one aggregate query (see ``compiler``), so the data
+is scanned once.
+
+Uniqueness needs a grouping, so each unique column gets one more query: group by a 64-bit hash of
+the value (much cheaper than grouping the strings), then confirm the few candidate groups on the
+values themselves, so a hash collision can never be reported as a duplicate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from catalog.quality.compiler import (
+    SAMPLE_CHARS,
+    Coded,
+    Column,
+    aggregate_query,
+    coded_checks,
+    ensure_function,
+    ensure_region_table,
+    masker,
+    plan_columns,
+    text_of,
+)
+from catalog.quality.dataset import DATA, ROW, Dataset, deadline
+from catalog.quality.errors import QualityError
+from catalog.quality.results import CheckKind, CheckResult, Freshness, QualityReport, Sample
+from catalog.quality.rules import RegionCode, sql_ident
+from catalog.quality.spec import QualityPlan, UpdatePeriod
+
+
+def check(dataset: Dataset, plan: QualityPlan) -> QualityReport:
+    """Run every check of ``plan`` over ``dataset``; the dataset stays open (the caller closes it)."""
+    started = time.perf_counter()
+    as_of = plan.day()
+    warnings = list(dataset.warnings)
+    columns = plan_columns(dataset, plan)
+    coded = coded_checks(columns, plan, as_of, warnings)
+    if any(isinstance(c.rule, RegionCode) for c in coded):
+        ensure_region_table(dataset.con)
+    for function in {f for c in coded if c.rule is not None for f in c.rule.functions()}:
+        ensure_function(dataset.con, function)
+    query, layout = aggregate_query(columns, coded, plan, as_of)
+    try:
+        with deadline(dataset.con, dataset.limits.check_timeout_s):
+            values = dict(zip(layout, dataset.con.execute(query).fetchall()[0], strict=True))
+            duplicates = {
+                col.name: _duplicates(dataset.con, col, plan.samples)
+                for col in columns
+                if col.spec is not None and col.spec.unique
+            }
+    except duckdb.InterruptException as exc:
+        raise QualityError(
+            f"质量检查超时（超过 {dataset.limits.check_timeout_s:g} 秒），请缩小数据范围"
+        ) from exc
+    except duckdb.OutOfMemoryException as exc:
+        raise QualityError(f"数据过大，超出检查引擎的内存上限（{dataset.limits.memory_limit}）") from exc
+    except duckdb.Error as exc:
+        raise QualityError(f"质量检查执行失败：{str(exc).strip().splitlines()[0][:300]}") from exc
+
+    total = int(values["n"])
+    results = [_volume(total, plan.min_rows)]
+    for col in columns:
+        if col.spec and col.spec.required:
+            results.append(_completeness(col, total, values))
+        if col.spec and col.spec.unique:
+            results.append(_uniqueness(col, values, duplicates[col.name]))
+        for c in coded:
+            if c.column is col:
+                results.append(_coded_result(c, values))
+    if plan.timeliness:
+        results.append(_timeliness(plan, as_of, values))
+    return QualityReport(
+        source=dataset.source,
+        rows=total,
+        as_of=as_of,
+        results=tuple(results),
+        warnings=tuple(warnings),
+        seconds=time.perf_counter() - started,
+    )
+
+
+@dataclass(frozen=True)
+class _Duplicates:
+    extra_rows: int  # rows repeating a value seen on an earlier row
+    samples: tuple[Sample, ...]
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, col: Column, n: int) -> _Duplicates:
+    value = (
+        text_of(col, fast=False)
+        if col.is_text or col.needs_text
+        else f"CASE WHEN NOT {col.missing} THEN {col.raw} END"
+    )
+    keyed = f"SELECT r, {value} AS k FROM (SELECT {ROW} AS r, {sql_ident(col.name)} AS {col.raw} FROM {DATA})"
+    candidates = con.execute(
+        f"SELECT h FROM (SELECT hash(k) AS h FROM ({keyed}) WHERE k IS NOT NULL) GROUP BY h HAVING count(*) > 1"
+    ).fetchall()
+    if not candidates:
+        return _Duplicates(0, ())
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE __zt_candidates AS SELECT unnest(?::UBIGINT[]) AS h",
+        [[h for (h,) in candidates]],
+    )
+    groups = con.execute(
+        f"SELECT count(*) - 1 AS extra, list(r ORDER BY r)[:{n + 1}] AS rs, any_value(k) AS k "
+        f"FROM ({keyed}) WHERE k IS NOT NULL AND hash(k) IN (SELECT h FROM __zt_candidates) "
+        "GROUP BY k HAVING count(*) > 1"
+    ).fetchall()
+    con.execute("DROP TABLE __zt_candidates")
+    extra = sum(int(g[0]) for g in groups)
+    repeats = sorted((r, rows[0], str(k)) for _, rows, k in groups for r in rows[1:])[:n]
+    samples = tuple(Sample(r, _shown(value, str), f"与第 {first} 行重复") for r, first, value in repeats)
+    return _Duplicates(extra, samples)
+
+
+# ---- results ----------------------------------------------------------------------------------
+
+
+def _shown(value: Any, mask: Callable[[str], str]) -> str:
+    text = "" if value is None else str(value)
+    if len(text) > SAMPLE_CHARS:
+        text = text[:SAMPLE_CHARS] + "…"
+    return mask(text) if text else text
+
+
+def _volume(total: int, minimum: int) -> CheckResult:
+    if total == 0:
+        description, failed = "数据集为空（0 行）", 1
+    elif total < minimum:
+        description, failed = f"数据集只有 {total} 行，少于应有的 {minimum} 行", 1
+    else:
+        description, failed = f"数据集有 {total} 行", 0
+    return CheckResult(CheckKind.VOLUME, None, f"至少 {minimum} 行", total, failed, 0.0, description)
+
+
+def _completeness(col: Column, total: int, values: dict[str, Any]) -> CheckResult:
+    assert col.spec is not None
+    failed = total - int(values[f"present{col.index}"])
+    rows = values[f"missing_rows{col.index}"] or []
+    rate = failed / total if total else 0.0
+    description = (
+        f"「{col.name}」列有 {failed} 行为空（空值率 {rate:.2%}）" if failed else f"「{col.name}」列没有空值"
+    )
+    return CheckResult(
+        CheckKind.COMPLETENESS,
+        col.name,
+        "必填",
+        total,
+        failed,
+        col.spec.tolerance,
+        description,
+        (("为空", failed),) if failed else (),
+        tuple(Sample(int(r), "", "为空") for r in rows),
+    )
+
+
+def _uniqueness(col: Column, values: dict[str, Any], found: _Duplicates) -> CheckResult:
+    assert col.spec is not None
+    mask = masker(col.spec)
+    description = (
+        f"「{col.name}」列有 {found.extra_rows} 行与前面的行重复"
+        if found.extra_rows
+        else f"「{col.name}」列没有重复值"
+    )
+    return CheckResult(
+        CheckKind.UNIQUENESS,
+        col.name,
+        "唯一",
+        int(values[f"present{col.index}"]),
+        found.extra_rows,
+        col.spec.tolerance,
+        description,
+        (("重复", found.extra_rows),) if found.extra_rows else (),
+        tuple(Sample(s.row, mask(s.value) if s.value else s.value, s.reason) for s in found.samples),
+    )
+
+
+def _coded_result(c: Coded, values: dict[str, Any]) -> CheckResult:
+    assert c.column.spec is not None
+    counts = [(label, int(values[f"{c.alias}_{k}"])) for k, (label, _) in enumerate(c.reasons, start=1)]
+    counts = sorted((pair for pair in counts if pair[1]), key=lambda pair: -pair[1])
+    failed = sum(count for _, count in counts)
+    samples = tuple(
+        Sample(int(s["r"]), _shown(s["v"], c.mask), c.reasons[int(s["k"]) - 1][0])
+        for s in values[f"{c.alias}_rows"] or []
+        if s is not None
+    )
+    if failed:
+        detail = "、".join(f"{count} 行{label}" for label, count in counts)
+        description = f"「{c.column.name}」列有 {detail}（{c.label}）"
+    else:
+        description = f"「{c.column.name}」列全部符合{c.label}"
+    return CheckResult(
+        c.kind,
+        c.column.name,
+        c.label,
+        int(values[f"present{c.column.index}"]),
+        failed,
+        c.column.spec.tolerance,
+        description,
+        tuple(counts),
+        samples,
+    )
+
+
+def _timeliness(plan: QualityPlan, as_of: date, values: dict[str, Any]) -> CheckResult:
+    spec = plan.timeliness
+    assert spec is not None
+    latest: datetime | None = values["ts_latest"]
+    future = int(values["ts_future"] or 0)
+    period = spec.period
+    name = f"「{spec.column}」"
+    rule = f"更新周期{period.label}" + (f"，宽限 {spec.grace_days} 天" if spec.grace_days else "")
+    due = period.due(latest.date(), spec.grace_days) if latest else None
+    if latest is None:
+        failed, overdue = (0 if period is UpdatePeriod.IRREGULAR else 1), 0
+        description = f"{name}列没有可识别的时间，无法判断数据是否按{period.label}更新"
+    elif due is None:
+        failed, overdue = 0, 0
+        description = (
+            f"{name}最新记录为 {latest:%Y-%m-%d}；更新周期为{period.label}，不自动判定时效，每年人工复核一次"
+        )
+    else:
+        overdue = max((as_of - due).days, 0)
+        failed = 1 if overdue else 0
+        description = (
+            f"{name}最新记录为 {latest:%Y-%m-%d}，按{period.label}更新应不晚于 {due:%Y-%m-%d}，已超期 {overdue} 天"
+            if overdue
+            else f"{name}最新记录为 {latest:%Y-%m-%d}，在更新周期（{period.label}）内"
+        )
+    if future:
+        description += f"；另有 {future} 行时间晚于检查日 {as_of:%Y-%m-%d}，未计入"
+    freshness = Freshness(period.label, latest, due, overdue, future)
+    return CheckResult(
+        CheckKind.TIMELINESS,
+        spec.column,
+        rule,
+        int(values["n"]),
+        failed,
+        0.0,
+        description,
+        freshness=freshness,
+    )
