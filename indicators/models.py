@@ -60,9 +60,9 @@ class Indicator(models.Model):
 
     def live(self) -> Measurement | None:
         """An unsaved measurement computed from the ledger right now (None if not computable yet)."""
-        cached = getattr(self, "_live", False)
-        if cached is not False:
-            return cached  # type: ignore[no-any-return]
+        if "_live" in self.__dict__:
+            cached: Measurement | None = self.__dict__["_live"]
+            return cached
         from indicators.computed import REGISTRY
 
         spec = REGISTRY.get(self.code)
@@ -70,7 +70,7 @@ class Indicator(models.Model):
         live = None if value is None else Measurement(
             indicator=self, value=value.value, measured_at=timezone.now(),
             note=f"{value.numerator} / {value.denominator}（实时计算）")
-        self._live = live
+        self.__dict__["_live"] = live
         return live
 
     def meets(self, value: Decimal | None) -> bool | None:

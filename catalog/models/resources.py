@@ -74,7 +74,8 @@ class Category(models.Model):
         return f"{self.code} {self.name}"
 
     def path_names(self) -> list[str]:
-        names, node = [], self
+        names: list[str] = []
+        node: Category | None = self
         while node is not None:
             names.append(node.name)
             node = node.parent

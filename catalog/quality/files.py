@@ -362,6 +362,7 @@ def _first_merged_range(path: Path, ws: Any) -> str | None:
 def load_parquet(
     path: Path | str, columns: Sequence[str], *, limits: Limits | None = None, filename: str | None = None
 ) -> Dataset:
+    """A view over the file, not a copy: the file must stay in place until the dataset is closed."""
     import pyarrow.parquet as pq
 
     path, limits = Path(path), limits or Limits()
