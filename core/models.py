@@ -121,6 +121,11 @@ class User(AbstractUser):
     def is_dc_admin(self) -> bool:
         return self.is_superuser or self.has_role(Role.DC_ADMIN)
 
+    @property
+    def is_data_keeper(self) -> bool:
+        """Keeps a unit's four lists (首席数据官 or 超级数据员)."""
+        return self.has_role(Role.CDO, Role.DATA_OFFICER)
+
     def role_labels(self) -> list[str]:
         return [Role(code).label for code in sorted(self.role_codes)]
 
