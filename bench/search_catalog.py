@@ -418,23 +418,31 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def time_queries(
-    run: Callable[[Query], tuple[list[str], int]], queries: list[Query], rounds: int
-) -> tuple[list[float], dict[str, list[float]], dict[str, list[int]]]:
+@dataclass
+class Timing:
+    wall_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # this process's CPU: unaffected by other load
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    hits: dict[str, list[int]] = field(default_factory=dict)
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+
+
+def time_queries(run: Callable[[Query], tuple[list[str], int]], queries: list[Query], rounds: int) -> Timing:
     """Latencies (all, and by query type) after one warm-up pass, and the hit counts by type."""
-    totals: dict[str, list[int]] = {}
+    timing = Timing()
     for q in queries:  # warm-up, and the hit counts
-        totals.setdefault(q.kind, []).append(run(q)[1])
-    all_ms: list[float] = []
-    by_kind: dict[str, list[float]] = {}
+        timing.hits.setdefault(q.kind, []).append(run(q)[1])
+    before = os.getloadavg()[0]
     for _ in range(rounds):
         for q in queries:
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             run(q)
             ms = (time.perf_counter() - t0) * 1000
-            all_ms.append(ms)
-            by_kind.setdefault(q.kind, []).append(ms)
-    return all_ms, by_kind, totals
+            timing.cpu_ms.append((time.process_time() - c0) * 1000)
+            timing.wall_ms.append(ms)
+            timing.by_kind.setdefault(q.kind, []).append(ms)
+    timing.load = (before, os.getloadavg()[0])
+    return timing
 
 
 def rank_metrics(ranked: list[str], target: str) -> tuple[float, float, float]:
@@ -500,22 +508,26 @@ def main() -> None:
         def run_fts(q: Query) -> tuple[list[str], int]:
             return fts_search(conn, q)
 
-        eng_ms, eng_kind, eng_hits = time_queries(run_engine, queries, args.rounds)
-        fts_ms, fts_kind, fts_hits = time_queries(run_fts, queries, args.ref_rounds)
+        eng = time_queries(run_engine, queries, args.rounds)
+        ref = time_queries(run_fts, queries, args.ref_rounds)
 
         print(f"\nlatency, one thread, {len(queries)} queries (20 hits with snippets + 5 facet counts each), "
               f"after a warm-up pass; tantivy {args.rounds} rounds, fts5 {args.ref_rounds}:")
-        print(f"{'engine':<8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'QPS':>8}")
-        for label, ms in (("tantivy", eng_ms), ("fts5", fts_ms)):
+        print(f"{'engine':<8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'QPS':>8}   {'CPU p50':>8} {'CPU p95':>8}"
+              f"   load avg (1 min, {os.cpu_count()} CPUs)")
+        for label, t in (("tantivy", eng), ("fts5", ref)):
+            ms = t.wall_ms
             qps = len(ms) / (sum(ms) / 1000)
-            print(f"{label:<8} {percentile(ms, 50):8.2f} {percentile(ms, 95):8.2f} {percentile(ms, 99):8.2f} {qps:8.1f}")
-        print(f"ratio fts5/tantivy: p50 {percentile(fts_ms, 50) / percentile(eng_ms, 50):.1f}x, "
-              f"p95 {percentile(fts_ms, 95) / percentile(eng_ms, 95):.1f}x")
+            print(f"{label:<8} {percentile(ms, 50):8.2f} {percentile(ms, 95):8.2f} {percentile(ms, 99):8.2f} {qps:8.1f}"
+                  f"   {percentile(t.cpu_ms, 50):8.2f} {percentile(t.cpu_ms, 95):8.2f}"
+                  f"   {t.load[0]:.1f} → {t.load[1]:.1f}")
+        print(f"ratio fts5/tantivy: p50 {percentile(ref.wall_ms, 50) / percentile(eng.wall_ms, 50):.1f}x, "
+              f"p95 {percentile(ref.wall_ms, 95) / percentile(eng.wall_ms, 95):.1f}x")
         print("\np50 by query type (ms)    tantivy     fts5  mean hits: tantivy   fts5")
-        for kind in eng_kind:
-            n = len(eng_hits[kind])
-            print(f"  {kind:<22} {percentile(eng_kind[kind], 50):8.2f} {percentile(fts_kind[kind], 50):8.2f} "
-                  f"{statistics.mean(eng_hits[kind]):18.0f} {statistics.mean(fts_hits[kind]):6.0f}   ({n} queries)")
+        for kind in eng.by_kind:
+            n = len(eng.hits[kind])
+            print(f"  {kind:<22} {percentile(eng.by_kind[kind], 50):8.2f} {percentile(ref.by_kind[kind], 50):8.2f} "
+                  f"{statistics.mean(eng.hits[kind]):18.0f} {statistics.mean(ref.hits[kind]):6.0f}   ({n} queries)")
 
         print(f"\nrelevance on {len(labelled)} labelled queries (one target resource each):")
         print(f"  {'type':<10} {'n':>3}  {'MRR@10':>14}  {'Success@1':>14}  {'nDCG@10':>14}")
@@ -524,12 +536,13 @@ def main() -> None:
         misses: list[str] = []
         for kind in kinds:
             subset = [x for x in labelled if kind in ("all", x[1])]
-            eng = [rank_metrics(run_engine(Query(q, kind))[0], target) for q, _, target in subset]
-            ref = [rank_metrics(run_fts(Query(q, kind))[0], target) for q, _, target in subset]
+            eng_m = [rank_metrics(run_engine(Query(q, kind))[0], target) for q, _, target in subset]
+            ref_m = [rank_metrics(run_fts(Query(q, kind))[0], target) for q, _, target in subset]
             if kind == "all":
-                misses = [q for (q, _, _), m in zip(subset, eng, strict=True) if m[0] == 0]
+                misses = [q for (q, _, _), m in zip(subset, eng_m, strict=True) if m[0] == 0]
             cols = [
-                f"{statistics.mean(m[i] for m in eng):7.3f}{statistics.mean(m[i] for m in ref):7.3f}" for i in range(3)
+                f"{statistics.mean(m[i] for m in eng_m):7.3f}{statistics.mean(m[i] for m in ref_m):7.3f}"
+                for i in range(3)
             ]
             print(f"  {kind:<10} {len(subset):>3}  {cols[0]}  {cols[1]}  {cols[2]}")
         if misses:

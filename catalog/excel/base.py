@@ -140,8 +140,8 @@ class Units:
 
 
 def resolve_unit(name: str | None, number: int, header: str, units: Units, own: Unit | None,
-                 report: ImportReport, *, what: str, required: bool = True) -> Unit | None:
-    """The unit a cell names; a keeper (own = their unit) may only name their own, and may leave it blank."""
+                 report: ImportReport, *, what: str, required: bool = True, only_own: bool = True) -> Unit | None:
+    """The unit a cell names; a keeper (own = their unit) may leave it blank, and (only_own) name no other."""
     if not name:
         if own is None and required:
             report.add(number, header, "", f"请填写“{header}”")
@@ -150,7 +150,7 @@ def resolve_unit(name: str | None, number: int, header: str, units: Units, own: 
     if unit is None:
         report.add(number, header, name, f"单位“{name}”不存在，请填写单位简称或全称（可从下拉列表选择）")
         return None
-    if own is not None and unit.pk != own.pk:
+    if only_own and own is not None and unit.pk != own.pk:
         report.add(number, header, name, f"只能导入本单位（{own.short_name}）的{what}，不能填写“{name}”")
         return None
     return unit

@@ -71,7 +71,9 @@ def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: Impor
     for row in rows:
         v = row.values
         complete = check_required(DEMANDS, row, report)
-        requester = resolve_unit(v.get(H_REQUESTER), row.number, H_REQUESTER, units, own, report, what="数据需求")
+        # a filed demand comes back with its requester, which may be another unit when this one provides
+        requester = resolve_unit(v.get(H_REQUESTER), row.number, H_REQUESTER, units, own, report, what="数据需求",
+                                 only_own=not v.get(H_PK))
         provider = resolve_unit(v.get(H_PROVIDER), row.number, H_PROVIDER, units, None, report, what="数据需求",
                                 required=False)
         resource = None

@@ -58,6 +58,7 @@ class Group:
     fields: dict[str, Any] = field(default_factory=dict)
     systems: list[InformationSystem] = field(default_factory=list)
     change: str = "created"
+    foreign: bool = False  # an existing resource the importer may not change
     fields_changed: bool = True
     systems_changed: bool = True
 
@@ -193,9 +194,8 @@ def _resolve_group(actor: User, own: Unit | None, group: Group, units: Units, ca
             report.add(where(H_UNIT, first), H_UNIT, values.get(H_UNIT),
                        f"资源 {code} 的提供方是{resource.unit.short_name}，提供方不能通过导入更改")
             return
-        if not services.can_keep(actor, resource.unit):
-            report.add(first, H_CODE, code, f"资源 {code} 属于{resource.unit.short_name}，只能导入本单位的数据资源")
-            return
+        # Another unit's published resource comes with a keeper's full export: fine while unchanged.
+        group.foreign = not services.can_keep(actor, resource.unit)
         group.existing, group.unit = resource, resource.unit
     else:
         group.unit = resolve_unit(values.get(H_UNIT), where(H_UNIT, first), H_UNIT, units, own, report,
@@ -223,7 +223,8 @@ def _resolve_group(actor: User, own: Unit | None, group: Group, units: Units, ca
             report.add(where("关联资源代码", first), "关联资源代码", group.raw.get("关联资源代码"),
                        f"关联资源代码“{related}”格式不正确，应为“分类编码/6位顺序码”，如 101/000001")
     group.fields = fields
-    _check_rules(group, code, category, levels, report)
+    if not group.foreign:
+        _check_rules(group, code, category, levels, report)
 
 
 def _facts(group: Group, code: str, category: Category) -> rules.ResourceFacts:
@@ -290,7 +291,10 @@ def _compare(actor: User, group: Group, current: dict[int, tuple[list[dict[str, 
         group.change = "unchanged"
         return
     group.change = "updated"
-    if group.fields_changed and resource.status == Lifecycle.PENDING and not actor.is_dc_admin:
+    if group.foreign:
+        report.add(group.first, H_CODE, resource.code,
+                   f"资源 {resource.code} 属于{resource.unit.short_name}，只能导入本单位的数据资源")
+    elif group.fields_changed and resource.status == Lifecycle.PENDING and not actor.is_dc_admin:
         report.add(group.first, H_CODE, resource.code, f"资源“{resource.name}”正在审核中，审核完成前不能修改")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from catalog import services
+from catalog.access import sharing_entries_for_user
 from catalog.excel.base import (
     ParsedRow,
     Units,
@@ -61,8 +62,8 @@ def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: Impor
     resources = {r.code: r for r in DataResource.objects.visible_to(actor).filter(code__in=codes)
                  .select_related("unit").prefetch_related("items")}
     pks = {int(r.values[H_PK]) for r in rows if r.values.get(H_PK)}
-    entries = {e.pk: e for e in SharingEntry.objects.filter(pk__in=pks).select_related("resource__unit")
-               .prefetch_related("items") if services.can_keep(actor, e.resource.unit)}
+    entries = {e.pk: e for e in sharing_entries_for_user(actor).filter(pk__in=pks)
+               .select_related("resource__unit", "consumer").prefetch_related("items")}
     today = timezone.localdate()
     records: list[SharingRow] = []
     seen: dict[int, int] = {}
@@ -73,25 +74,20 @@ def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: Impor
         resource = resources.get(str(v.get(H_CODE, "")))
         if v.get(H_CODE) and resource is None:
             report.add(row.number, H_CODE, v[H_CODE], f"信息资源代码“{v[H_CODE]}”不存在")
-        elif resource is not None and not services.can_keep(actor, resource.unit):
-            report.add(row.number, H_CODE, v[H_CODE],
-                       f"资源 {resource.code} 由{resource.unit.short_name}提供，只能登记本单位提供的资源")
-            resource = None
-        elif resource is not None and own is not None and resource.unit_id != own.pk:
-            report.add(row.number, H_CODE, v[H_CODE], f"只能登记本单位（{own.short_name}）提供的资源")
-            resource = None
         existing = None
         if v.get(H_PK):
-            existing = entries.get(int(v[H_PK]))
+            pk = int(v[H_PK])
+            existing = entries.get(pk)
             if existing is None:
-                report.add(row.number, H_PK, v[H_PK], f"共享编号 {v[H_PK]} 不存在；新增共享记录请不填编号")
-            elif int(v[H_PK]) in seen:
-                report.add(row.number, H_PK, v[H_PK], f"与第 {seen[int(v[H_PK])]} 行的共享编号重复")
+                report.add(row.number, H_PK, v[H_PK], f"共享编号 {pk} 不存在；新增共享记录请不填编号")
+            elif pk in seen:
+                report.add(row.number, H_PK, v[H_PK], f"与第 {seen[pk]} 行的共享编号重复")
                 existing = None
             elif resource is not None and existing.resource_id != resource.pk:
                 report.add(row.number, H_CODE, v[H_CODE],
-                           f"共享编号 {existing.pk} 登记的是资源 {existing.resource.code}，不能改为其他资源")
-            seen.setdefault(int(v[H_PK]), row.number)
+                           f"共享编号 {pk} 登记的是资源 {existing.resource.code}，不能改为其他资源")
+                existing = None
+            seen.setdefault(pk, row.number)
         if resource is None or consumer is None or not complete:
             continue
         items = {i.name: i for i in resource.items.all()}
@@ -110,6 +106,11 @@ def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: Impor
                    "since": existing.since, "active": existing.active}
             same_items = {i.pk for i in existing.items.all()} == {i.pk for i in chosen}
             record.change = "unchanged" if now == fields and same_items else "updated"
+        # lines another unit provides (to this unit) come with a keeper's export: fine while unchanged
+        if record.change != "unchanged" and not services.can_keep(actor, resource.unit):
+            report.add(row.number, H_CODE, v[H_CODE],
+                       f"资源 {resource.code} 由{resource.unit.short_name}提供，只能登记本单位提供的资源")
+            continue
         records.append(record)
     return records
 

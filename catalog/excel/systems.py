@@ -61,11 +61,10 @@ def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: Impor
     seen: dict[tuple[int, str], int] = {}
     for row in rows:
         complete = check_required(SYSTEMS, row, report)
-        unit = resolve_unit(row.values.get(H_UNIT), row.number, H_UNIT, units, own, report, what="信息系统")
+        # any unit may be named: another unit's published system comes with a keeper's full export
+        unit = resolve_unit(row.values.get(H_UNIT), row.number, H_UNIT, units, own, report, what="信息系统",
+                            only_own=False)
         if unit is None or not complete:
-            continue
-        if not services.can_keep(actor, unit):
-            report.add(row.number, H_UNIT, row.raw.get(H_UNIT), f"只能导入本单位的信息系统，不能填写“{unit.short_name}”")
             continue
         name = row.values[H_NAME]
         if (unit.pk, name) in seen:
@@ -83,16 +82,19 @@ def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: Impor
             else:
                 record.matters.append(matter)
         records.append(record)
-    existing = {(s.unit_id, s.name): s for s in InformationSystem.objects.filter(
+    existing = {(s.unit_id, s.name): s for s in InformationSystem.objects.visible_to(actor).filter(
         unit_id__in={r.unit.pk for r in records}).prefetch_related("service_matters")}
     for record in records:
         system = existing.get((record.unit.pk, record.fields["name"]))
-        if system is None:
-            continue
-        record.existing = system
-        now = {key: getattr(system, key) for key in record.fields}
-        same_matters = {m.pk for m in system.service_matters.all()} == {m.pk for m in record.matters}
-        record.change = "unchanged" if now == record.fields and same_matters else "updated"
+        if system is not None:
+            record.existing = system
+            now = {key: getattr(system, key) for key in record.fields}
+            same_matters = {m.pk for m in system.service_matters.all()} == {m.pk for m in record.matters}
+            record.change = "unchanged" if now == record.fields and same_matters else "updated"
+        if record.change != "unchanged" and not services.can_keep(actor, record.unit):
+            report.add(record.number, H_UNIT, record.unit.short_name,
+                       f"只能导入本单位{f'（{own.short_name}）' if own else ''}的信息系统，"
+                       f"不能填写“{record.unit.short_name}”")
     return records
 
 
