@@ -376,9 +376,12 @@ def _child(part: str, path: Path) -> tuple[dict[str, Any], float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--part", choices=["engine", "pandera"], help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=["generate", "engine", "pandera"], help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.part == "generate":
+        print(json.dumps(generate(args.path, args.rows)))
+        return
     if args.part:
         result = run_engine(args.path) if args.part == "engine" else run_pandera(args.path)
         print(json.dumps(result))
@@ -387,7 +390,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.parquet"
         t0 = time.perf_counter()
-        planted = generate(path, args.rows)
+        # In a subprocess too: a parent holding the generated arrays would be copied into each
+        # child's peak RSS at fork time.
+        generated = subprocess.run(
+            [sys.executable, __file__, "--part", "generate", "--path", str(path), "--rows", str(args.rows)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        planted: dict[str, int] = json.loads(generated.stdout.strip().splitlines()[-1])
         print(
             f"data: {args.rows:,} rows × 8 columns, Parquet {path.stat().st_size / 2**20:,.0f} MiB, "
             f"generated in {time.perf_counter() - t0:.1f} s; {len(CHECKS)} checks"

@@ -311,7 +311,7 @@ def sharing_list(request: HttpRequest) -> HttpResponse:
     entries = entries.select_related("resource__unit", "consumer", "demand").order_by("-since", "-id")
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "catalog/sharing_list.html", {
-        "nav": "sharing", "form": form, "page": page, "query": _page_query(request), "filtered": form.is_bound,
+        "nav": "demands", "form": form, "page": page, "query": _page_query(request), "filtered": form.is_bound,
     })
 
 

@@ -39,7 +39,6 @@ from catalog.excel import store
 from catalog.excel.layout import Layout
 from catalog.forms import ResourceFilterForm, SystemFilterForm
 from catalog.models import InformationSystem
-from catalog.services import KEEPER_ROLES
 from catalog.views import search_resources
 from core.access import current_user
 from core.errors import NotAllowed
@@ -50,7 +49,7 @@ SHOWN_ERRORS = 200
 
 def may_import(user: User) -> bool:
     """The data-center admin, or a keeper (首席数据官 / 超级数据员) of a unit."""
-    return user.is_dc_admin or (user.unit_id is not None and user.has_role(*KEEPER_ROLES))
+    return user.is_dc_admin or (user.unit_id is not None and user.is_data_keeper)
 
 
 def _layout(request: HttpRequest) -> Layout | None:
@@ -179,7 +178,7 @@ def _page(request: HttpRequest, form: ExcelImportForm, report: excel.ImportRepor
           token: str = "", status: int = 200) -> HttpResponse:
     user = current_user(request)
     return render(request, "catalog/excel_import.html", {
-        "nav": "excel", "form": form, "report": report, "token": token, "status": status,
+        "nav": "excel", "form": form, "report": report, "token": token,
         "errors": report.errors[:SHOWN_ERRORS] if report else [], "shown": SHOWN_ERRORS,
         "layouts": list(excel.LAYOUTS.values()),
         "scope": "全县各单位" if user.is_dc_admin else (user.unit.short_name if user.unit else ""),

@@ -128,6 +128,15 @@ def word_pinyin(word: str) -> tuple[str, ...]:
     return tuple(s if _PINYIN_OK.fullmatch(s) else "" for s in syllables)
 
 
+@lru_cache(maxsize=200_000)
+def _spell_token(word: str) -> str:
+    """``<full pinyin>|<word>`` for a CJK word of two or more characters, else ''."""
+    if len(word) < 2 or not is_cjk_word(word):
+        return ""
+    key = "".join(word_pinyin(word))
+    return f"{key}|{word}" if key else ""
+
+
 def pinyin_key(word: str) -> str:
     """The full pinyin of a word as one string (社会保险 → shehuibaoxian)."""
     return "".join(word_pinyin(word))
@@ -294,18 +303,20 @@ class Analyzer:
     def _keep(self, token: str, stop: frozenset[str]) -> bool:
         return token not in stop and _HAS_WORD_CHAR.search(token) is not None
 
-    def _search_pieces(self, word: str, freq: dict[str, int]) -> Iterator[str]:
+    def _search_pieces(self, word: str, freq: dict[str, int]) -> list[str]:
         """The in-dictionary 2-, 3- and 4-character pieces of a longer word, then the word."""
         n = len(word)
-        if n > 2 and is_cjk_word(word):
-            for size in (2, 3, 4):
-                if n <= size:
-                    break
-                for i in range(n - size + 1):
-                    piece = word[i : i + size]
-                    if freq.get(piece):
-                        yield piece
-        yield word
+        if n <= 2 or not is_cjk_word(word):
+            return [word]
+        out = [
+            word[i : i + size]
+            for size in (2, 3, 4)
+            if size < n
+            for i in range(n - size + 1)
+            if freq.get(word[i : i + size])
+        ]
+        out.append(word)
+        return out
 
     def _units(self, word: str, freq: dict[str, int]) -> list[str]:
         """Pinyin units of a word: a compound of four or more characters split into dictionary words.
@@ -358,27 +369,22 @@ class Analyzer:
         freq = lex.tokenizer.FREQ
         pieces = self.cut(norm)
         words = [w for w in pieces if self._keep(w, lex.stopwords)]
-        tokens: list[str] = []
-        for w in words:
-            tokens.extend(self._search_pieces(w, freq))
-        grams: list[str] = []
-        for run in CJK_RUN.findall(norm):
-            if grams:
-                grams.append(GRAM_SEPARATOR)
-            last = len(run) - 1
-            for i, ch in enumerate(run):
-                grams.append(ch)
-                if i < last:
-                    grams.append(run[i : i + 2])
+        expanded = {w: self._search_pieces(w, freq) for w in words}
+        tokens = [t for w in words for t in expanded[w]]
+        runs = []
+        for run in CJK_RUN.findall(norm):  # 人口 → 人 人口 口: char i at 2i, bigram i at 2i+1
+            bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+            runs.append(" ".join([x for pair in zip(run, bigrams, strict=False) for x in pair] + [run[-1]]))
+        grams = f" {GRAM_SEPARATOR} ".join(runs)
+        spell: dict[str, None] = {}  # words and their dictionary pieces (保险 in 社会保险), by sound
+        for pieces_of_word in expanded.values():
+            for piece in pieces_of_word:
+                token = _spell_token(piece)
+                if token:
+                    spell.setdefault(token)
         cjk_words = [w for w in words if is_cjk_word(w)]
-        spell: dict[str, None] = {}
-        for w in cjk_words:  # the word and its dictionary pieces (保险 in 社会保险), by sound
-            for piece in self._search_pieces(w, freq):
-                key = "".join(word_pinyin(piece))
-                if len(piece) >= 2 and key:
-                    spell.setdefault(f"{key}|{piece}")
         if not pinyin:
-            return ValueTokens(" ".join(tokens), " ".join(grams), spell=" ".join(spell), cuts=(len(norm),))
+            return ValueTokens(" ".join(tokens), grams, spell=" ".join(spell), cuts=(len(norm),))
         sylls: list[tuple[str, ...]] = []  # per pinyin unit (compounds split into their words)
         for w in cjk_words:
             readings = word_pinyin(w)
@@ -402,7 +408,7 @@ class Analyzer:
                 initial_tokens.setdefault(joined_init)
         return ValueTokens(
             words=" ".join(tokens),
-            grams=" ".join(grams),
+            grams=grams,
             pinyin_full=" ".join(full_tokens),
             pinyin_initials=" ".join(initial_tokens),
             spell=" ".join(spell),

@@ -134,3 +134,43 @@ def test_it_reads_back_the_demand_list(cdo, admin, units, make_person):
     report = import_demands(township_cdo, units.township, data)
     assert report.ok and report.unchanged == 2, messages_of(report)
     assert ledger_state() == before
+
+
+def test_it_reads_back_a_keepers_full_export_that_lists_other_units_records(cdo, admin, units, make_person):
+    """A keeper's export holds other units' published resources and systems, lines shared to the unit,
+    and demands made to it; sent back unchanged, those rows are fine — changed, they are refused."""
+    from core.models import Role
+
+    other = make_person("cdo2", "钱数据", units.township, Role.CDO)
+    theirs = make_resource(other, units.township, name="镇人口", publish=True, admin=admin)
+    make_resource(cdo, units.finance, name="财政草稿")
+    system = services.save_system(other, units.township, name="镇网格系统", protection_level="2",
+                                  deployment="city")
+    services.transition(other, system, "submit")
+    services.transition(admin, system, "approve")
+    services.save_sharing_entry(other, theirs, consumer=units.finance, medium="api", purpose="补贴核对")
+    mine = make_resource(cdo, units.finance, name="财政已发布", publish=True, admin=admin)
+    demands.file_demand(other, units.township, resource=mine, purpose="低保审核", legal_basis="社会救助暂行办法")
+    before = ledger_state()
+    for name, importer, queryset in (
+            ("resources", import_resources, resources_qs()),
+            ("systems", import_systems, InformationSystem.objects.visible_to(cdo).select_related("unit")
+             .prefetch_related("service_matters")),
+            ("sharing", import_sharing, SharingEntry.objects.select_related("resource__unit", "consumer")
+             .prefetch_related("items")),
+            ("demands", import_demands, Demand.objects.select_related("requester", "provider", "resource"))):
+        report = importer(cdo, units.finance, export_workbook(LAYOUTS[name], queryset))
+        assert report.ok and report.created == report.updated == 0, (name, messages_of(report))
+    assert ledger_state() == before
+
+    data = export_workbook(LAYOUTS["resources"], resources_qs())
+    headers = read_sheet(data, "数据资源清单", max_rows=100).headers
+
+    def change(ws):
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == theirs.code:
+                ws.cell(row=row[0].row, column=headers.index("信息资源摘要") + 1, value="越权修改")
+
+    report = import_resources(cdo, units.finance, edit(data, change))
+    assert {e.message for e in report.errors} == {f"资源 {theirs.code} 属于双沟镇，只能导入本单位的数据资源"}
+    assert ledger_state() == before

@@ -43,6 +43,8 @@ def seeded(admin, cdo, units, settings):
                            files=[SimpleUploadedFile("开通台账.xlsx", b"PK\x03\x04 ledger")],
                            today=date(2023, 9, 20))
     share = Indicator.objects.get(name="公共数据按需共享率")
+    Indicator.objects.filter(pk=share.pk).update(source=Indicator.Source.MANUAL)  # a typed-in value to show
+    share.refresh_from_db()
     record_measurement(admin, share, value="95", period_label="2023年第三季度")
     return plan
 
