@@ -467,7 +467,9 @@ def main() -> None:
 
     import logging
 
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # after the import, which sets it to DEBUG
     rng = random.Random(SEED)
     vocab = load_vocab()
     needles, labelled = needle_docs(rng)

@@ -204,6 +204,7 @@ class AnalyzedQuery:
 @dataclass
 class _Lexicon:
     tokenizer: Any  # jieba.Tokenizer
+    blocks: re.Pattern[str]  # jieba's own block splitter (segmentation never crosses a block)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
 
@@ -250,6 +251,7 @@ class Analyzer:
         self._lock = threading.Lock()
         self._lexicon: _Lexicon | None = None
         self._cached = lru_cache(maxsize=100_000)(self._analyze_value)
+        self._cut_block = lru_cache(maxsize=200_000)(self._cut_now)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -282,7 +284,7 @@ class Analyzer:
             if not tok.FREQ.get(word):
                 tok.suggest_freq(word, tune=True)
         stop = frozenset(normalize(w) for w in _data_lines(stopwords_path)) if stopwords_path else frozenset()
-        return _Lexicon(tokenizer=tok, synonyms=synonyms, stopwords=stop)
+        return _Lexicon(tokenizer=tok, blocks=jieba.re_han_default, synonyms=synonyms, stopwords=stop)
 
     def warm_up(self) -> None:
         """Load the dictionaries now (they are otherwise loaded by the first analysis)."""
@@ -291,8 +293,22 @@ class Analyzer:
     # -- primitives --------------------------------------------------------------------------
 
     def cut(self, text: str) -> list[str]:
-        """Precise-mode jieba over already-normalised text; the pieces concatenate back to it."""
-        return list(self._load().tokenizer.cut(text, HMM=self._hmm))
+        """Precise-mode jieba over already-normalised text; the pieces concatenate back to it.
+
+        jieba segments each block of its ``re_han_default`` independently, so blocks are cut one
+        by one through a cache: the result is the same, and template sentences repeat a lot.
+        """
+        lex = self._load()
+        if len(text) <= CACHE_VALUE_CHARS:
+            return list(self._cut_block(text))
+        out: list[str] = []
+        for block in lex.blocks.split(text):
+            if block:
+                out.extend(self._cut_block(block) if len(block) <= CACHE_VALUE_CHARS else self._cut_now(block))
+        return out
+
+    def _cut_now(self, text: str) -> tuple[str, ...]:
+        return tuple(self._load().tokenizer.cut(text, HMM=self._hmm))
 
     def synonyms_of(self, word: str) -> tuple[str, ...]:
         return self._load().synonyms.get(word, ())

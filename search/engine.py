@@ -308,7 +308,9 @@ def _worker_prepare(args: tuple[IndexSchema, list[Doc]]) -> list[Prepared]:
     if _worker_analyzer is None:
         import logging
 
-        logging.getLogger("jieba").setLevel(logging.WARNING)  # this is our own worker process
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # our own worker process (importing jieba resets it to DEBUG)
         _worker_analyzer = Analyzer()
     schema, docs = args
     return [prepare(d, schema, _worker_analyzer) for d in docs]
