@@ -156,6 +156,24 @@ def resolve_unit(name: str | None, number: int, header: str, units: Units, own: 
     return unit
 
 
+def run_import(actor: User, unit: Unit | None, data: bytes, layout: Layout, kind: str, what: str,
+               records_of: Callable[[list[Any], ImportReport], list[T]], apply_one: Callable[[T], str],
+               row_of: Callable[[T], int]) -> ImportReport:
+    """The pipeline every one-row-per-record list shares: check the importer, read, validate, apply."""
+    require_importer(actor, unit, what)
+    report = ImportReport(kind, layout.title)
+    rows = load(layout, data, report)
+    if rows is None:
+        return report
+    started = time.perf_counter()
+    records = records_of(rows, report)
+    report.records = len(records)
+    report.timings["validate"] += time.perf_counter() - started
+    if not report.errors:
+        apply_all(report, layout, records, apply_one, row_of)
+    return report
+
+
 def apply_all(report: ImportReport, layout: Layout, records: Iterable[T], apply_one: Callable[[T], str | list[str]],
               row_of: Callable[[T], int]) -> None:
     """Apply every record in one transaction; any refusal rolls all of them back and is reported.

@@ -6,7 +6,6 @@ but not move it: answers and ratings are given on the demand's page, where their
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,11 +17,9 @@ from catalog import demands
 from catalog.excel.base import (
     ParsedRow,
     Units,
-    apply_all,
     check_required,
-    load,
-    require_importer,
     resolve_unit,
+    run_import,
 )
 from catalog.excel.layout import DEMANDS
 from catalog.excel.report import ImportReport
@@ -45,19 +42,9 @@ class DemandRow:
 
 def import_demands(actor: User, unit: Unit | None, data: bytes) -> ImportReport:
     """Import a 需求清单 workbook: file every new demand (all of them, or none)."""
-    require_importer(actor, unit, "需求清单")
-    report = ImportReport("demands", DEMANDS.title)
-    rows = load(DEMANDS, data, report)
-    if rows is None:
-        return report
-    started = time.perf_counter()
-    records = _records(actor, unit, rows, report)
-    report.records = len(records)
-    report.timings["validate"] += time.perf_counter() - started
-    if report.errors:
-        return report
-    apply_all(report, DEMANDS, records, lambda r: _apply(actor, r), lambda r: r.number)
-    return report
+    return run_import(actor, unit, data, DEMANDS, "demands", "需求清单",
+                      lambda rows, report: _records(actor, unit, rows, report),
+                      lambda r: _apply(actor, r), lambda r: r.number)
 
 
 def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: ImportReport) -> list[DemandRow]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,11 +13,9 @@ from catalog.access import sharing_entries_for_user
 from catalog.excel.base import (
     ParsedRow,
     Units,
-    apply_all,
     check_required,
-    load,
-    require_importer,
     resolve_unit,
+    run_import,
 )
 from catalog.excel.cells import split_list
 from catalog.excel.layout import NO, SHARING, YES
@@ -41,19 +38,9 @@ class SharingRow:
 
 def import_sharing(actor: User, unit: Unit | None, data: bytes) -> ImportReport:
     """Import a 共享清单 workbook: rows with a 共享编号 edit that line, the others add lines."""
-    require_importer(actor, unit, "共享清单")
-    report = ImportReport("sharing", SHARING.title)
-    rows = load(SHARING, data, report)
-    if rows is None:
-        return report
-    started = time.perf_counter()
-    records = _records(actor, unit, rows, report)
-    report.records = len(records)
-    report.timings["validate"] += time.perf_counter() - started
-    if report.errors:
-        return report
-    apply_all(report, SHARING, records, lambda r: _apply(actor, r), lambda r: r.number)
-    return report
+    return run_import(actor, unit, data, SHARING, "sharing", "共享清单",
+                      lambda rows, report: _records(actor, unit, rows, report),
+                      lambda r: _apply(actor, r), lambda r: r.number)
 
 
 def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: ImportReport) -> list[SharingRow]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,11 +10,9 @@ from catalog import services
 from catalog.excel.base import (
     ParsedRow,
     Units,
-    apply_all,
     check_required,
-    load,
-    require_importer,
     resolve_unit,
+    run_import,
 )
 from catalog.excel.layout import NO, STATUS_LABELS, SYSTEMS, YES
 from catalog.excel.report import ImportReport
@@ -39,19 +36,9 @@ class SystemRow:
 
 def import_systems(actor: User, unit: Unit | None, data: bytes) -> ImportReport:
     """Import a 信息系统清单 workbook: new systems are registered, known ones (unit + name) edited."""
-    require_importer(actor, unit, "信息系统清单")
-    report = ImportReport("systems", SYSTEMS.title)
-    rows = load(SYSTEMS, data, report)
-    if rows is None:
-        return report
-    started = time.perf_counter()
-    records = _records(actor, unit, rows, report)
-    report.records = len(records)
-    report.timings["validate"] += time.perf_counter() - started
-    if report.errors:
-        return report
-    apply_all(report, SYSTEMS, records, lambda r: _apply(actor, r), lambda r: r.number)
-    return report
+    return run_import(actor, unit, data, SYSTEMS, "systems", "信息系统清单",
+                      lambda rows, report: _records(actor, unit, rows, report),
+                      lambda r: _apply(actor, r), lambda r: r.number)
 
 
 def _records(actor: User, own: Unit | None, rows: list[ParsedRow], report: ImportReport) -> list[SystemRow]:
