@@ -18,6 +18,8 @@ class CatalogConfig(AppConfig):
             register(spec)
         register_job("catalog.escalate_demands", tasks.escalate_overdue_demands, label="督办逾期的数据需求",
                      daily_at=time(9, 0))
+        register_job("catalog.escalate_findings", tasks.escalate_overdue_findings, label="督办逾期未整改的数据质量问题",
+                     daily_at=time(9, 5))
         panel = HomePanel(order=20, template="catalog/home_panel.html", context=home_panel)
         if panel not in home_panels:
             register_home_panel(panel)

@@ -152,6 +152,16 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# 回头看 quality checks on attached data (catalog.lookback). Uploaded datasets may be much larger than
+# other uploads; database URLs may point at intranet hosts only when QUALITY_ALLOW_PRIVATE_DB is set,
+# and sqlite:/// URLs only at files inside QUALITY_SQLITE_DIRS (the county's 前置库 export folders).
+QUALITY_MAX_UPLOAD_BYTES = env_int("QUALITY_MAX_UPLOAD_BYTES", 500 * 1024 * 1024)
+QUALITY_ALLOW_PRIVATE_DB = env_bool("QUALITY_ALLOW_PRIVATE_DB", False)
+QUALITY_SQLITE_DIRS = env_list("QUALITY_SQLITE_DIRS", [str(BASE_DIR / "var" / "exchange")])
+QUALITY_MAX_ROWS = env_int("QUALITY_MAX_ROWS", 20_000_000)
+QUALITY_TIMEOUT_S = env_int("QUALITY_TIMEOUT_S", 600)
+QUALITY_MEMORY_LIMIT = env_str("QUALITY_MEMORY_LIMIT", "4GB")
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

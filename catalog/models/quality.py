@@ -22,8 +22,11 @@ class Dataset(models.Model):
     original_name = models.CharField("文件名", max_length=200, blank=True)
     db_url = models.CharField("连接地址", max_length=500, blank=True, help_text="密码不在页面显示")
     table = models.CharField("表名", max_length=128, blank=True)
+    sheet = models.CharField("工作表", max_length=100, blank=True, help_text="xlsx 文件留空则读第一个工作表")
+    size_bytes = models.BigIntegerField("文件大小", null=True, blank=True)
     timestamp_column = models.CharField("时间字段", max_length=80, blank=True,
                                         help_text="用于及时性检查的记录时间字段")
+    note = models.CharField("说明", max_length=200, blank=True)
     attached_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     attached_at = models.DateTimeField(default=timezone.now)
 
@@ -52,7 +55,11 @@ class QualityRun(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     row_count = models.BigIntegerField("记录数", null=True, blank=True)
+    as_of = models.DateField("检查基准日", null=True, blank=True)
+    seconds = models.FloatField("用时（秒）", null=True, blank=True)
+    summary = models.CharField("结论", max_length=300, blank=True)
     results = models.JSONField("检查结果", default=list, blank=True)
+    warnings = models.JSONField("提示", default=list, blank=True)
     error = models.CharField("错误", max_length=500, blank=True)
     recheck_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -78,11 +85,19 @@ class QualityFinding(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quality_findings")
     check_kind = models.CharField("检查项", max_length=40)
     column = models.CharField("信息项", max_length=80, blank=True)
+    rule = models.CharField("检查规则", max_length=120, blank=True)
+    # kind|column|rule: the same check in a later run of the resource's data (its re-check).
+    check_key = models.CharField(max_length=300, blank=True, db_index=True)
     description = models.CharField("问题描述", max_length=300)
     failed = models.BigIntegerField("问题记录数", default=0)
+    rows_checked = models.BigIntegerField("检查记录数", default=0)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
     due = models.DateTimeField("整改期限")
     rectification_note = models.CharField("整改说明", max_length=500, blank=True)
+    submitted_at = models.DateTimeField("提交整改时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recheck_note = models.CharField("复查结论", max_length=300, blank=True)
+    escalated_at = models.DateTimeField("逾期督办时间", null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by_run = models.ForeignKey(QualityRun, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
@@ -94,3 +109,12 @@ class QualityFinding(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def kind_label(self) -> str:
+        from catalog.quality import CheckKind
+
+        try:
+            return CheckKind(self.check_kind).label
+        except ValueError:
+            return self.check_kind
