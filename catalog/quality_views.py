@@ -265,6 +265,6 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "catalog/finding_list.html", {
-        "nav": "catalog", "form": form, "page": page, "now": now, "query": query.urlencode(),
+        "nav": "quality", "form": form, "page": page, "now": now, "query": query.urlencode(),
         "overdue_count": lookback.findings_for(user).filter(state=QualityFinding.State.OPEN, due__lt=now).count(),
     })

@@ -361,3 +361,45 @@ def test_the_worker_runs_queued_checks(cdo, people, django_capture_on_commit_cal
     run = people.quality_runs.get()
     assert run.state == QualityRun.State.DONE
     assert QualityFinding.objects.filter(resource=people).count() == 3
+
+
+# ---- the JSON API -------------------------------------------------------------------------------
+
+
+def test_the_api_attaches_reads_and_rectifies(cdo, outsider, editor, people, client_for, settings):
+    client = client_for(cdo)
+    response = client.post(f"/api/v1/catalog/resources/{people.pk}/datasets/file",
+                           {"file": csv_upload(dirty_rows()), "note": "2025 年 6 月抽取"})
+    assert response.status_code == 201, response.content
+    run = response.json()
+    assert run["state"] == "queued" and run["dataset"]["source"] == "人口.csv"
+    lookback.execute(run["id"], now=NOW)
+
+    body = client.get(f"/api/v1/catalog/resources/{people.pk}/quality").json()
+    assert [r["state"] for r in body["runs"]] == ["done"]
+    assert len(body["findings"]) == 3 and {f["state"] for f in body["findings"]} == {"open"}
+    assert client.get(f"/api/v1/catalog/quality/runs/{run['id']}").json()["row_count"] == 8
+    assert client.get("/api/v1/catalog/quality/findings").json()["count"] == 3
+
+    response = client.post(f"/api/v1/catalog/resources/{people.pk}/quality/rectify", {"note": "已修正"})
+    assert response.status_code == 400 and "整改后的数据文件" in response.json()["detail"]
+    response = client.post(f"/api/v1/catalog/resources/{people.pk}/quality/rectify",
+                           {"note": "已修正", "file": csv_upload(clean_rows())})
+    assert response.status_code == 201, response.content.decode()
+    lookback.execute(response.json()["id"], now=NOW)
+    assert client.get("/api/v1/catalog/quality/findings").json()["count"] == 0
+    assert client.get("/api/v1/catalog/quality/findings?state=all").json()["count"] == 3
+
+    settings.QUALITY_ALLOW_PRIVATE_DB = False
+    response = client.post(f"/api/v1/catalog/resources/{people.pk}/datasets/database",
+                           {"db_url": "postgres://u:p@192.168.1.5/db", "table": "t"}, content_type="application/json")
+    assert response.status_code == 400 and "内网" in response.json()["detail"]
+
+    # Another unit: 404 everywhere, and nothing in its findings list; a plain editor may read, not act.
+    other = client_for(outsider)
+    assert other.get(f"/api/v1/catalog/resources/{people.pk}/quality").status_code == 404
+    assert other.get(f"/api/v1/catalog/quality/runs/{run['id']}").status_code == 404
+    assert other.get("/api/v1/catalog/quality/findings?state=all").json()["count"] == 0
+    response = client_for(editor).post(f"/api/v1/catalog/resources/{people.pk}/datasets/file",
+                                       {"file": csv_upload(clean_rows())})
+    assert response.status_code == 403 and "首席数据官" in response.json()["detail"]
