@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
-from catalog import demo, rules, services
+from catalog import demo, demo_quality, lookback, rules, services
 from catalog.models import (
     CatalogSettings,
     DataResource,
@@ -22,6 +23,8 @@ from catalog.models import (
     DemandState,
     InformationSystem,
     Lifecycle,
+    QualityFinding,
+    QualityRun,
     ServiceMatter,
     SharingEntry,
 )
@@ -38,19 +41,25 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def county(django_db_setup: Any, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
+def county(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[SimpleNamespace]:
     from catalog.categories import seed
     from catalog.models import Category
     from core import demo as core_demo
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    tmp = tmp_path_factory.mktemp("demo-quality")
+    with (django_db_blocker.unblock(), transaction.atomic(),
+          override_settings(MEDIA_ROOT=tmp / "media", QUALITY_SQLITE_DIRS=[str(tmp / "exchange")])):
         seed(Category)
         computed.sync_computed()
         core_demo.load()
         first = demo.load()
         after_first = _counts()
         second = demo.load()
-        yield SimpleNamespace(first=first, second=second, after_first=after_first, after_second=_counts())
+        after_second = _counts()
+        quality_first = demo_quality.load()
+        quality_second = demo_quality.load()
+        yield SimpleNamespace(first=first, second=second, after_first=after_first, after_second=after_second,
+                              quality_first=quality_first, quality_second=quality_second)
         transaction.set_rollback(True)
 
 
@@ -148,3 +157,16 @@ def test_it_goes_through_the_services(db):
     assert AuditEntry.objects.filter(action="catalog.resource.approve").count() >= published
     assert AuditEntry.objects.filter(action="catalog.demand.file").count() == Demand.objects.count()
     assert AuditEntry.objects.filter(action="catalog.demand.escalate").exists()
+
+
+def test_the_look_back_has_mounted_data_findings_in_every_state_and_runs_once(county, db):
+    assert county.quality_first.startswith("挂接数据") and "跳过" in county.quality_second
+    mount = computed.current("catalog-mount-rate")
+    assert mount is not None and 60 <= mount.value <= 90
+    assert not QualityRun.objects.exclude(state=QualityRun.State.DONE).exists()  # every demo run completes
+    states = set(QualityFinding.objects.values_list("state", flat=True))
+    assert {QualityFinding.State.OPEN, QualityFinding.State.RESOLVED} <= states
+    assert QualityFinding.objects.filter(escalated_at__isnull=False).exists()
+    assert lookback.overdue_findings().exists()
+    kinds = set(QualityFinding.objects.values_list("check_kind", flat=True))
+    assert {"completeness", "uniqueness", "validity", "timeliness"} <= kinds
