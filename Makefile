@@ -5,7 +5,9 @@
 #   make run       install, migrate, load demo data, then serve http://127.0.0.1:8000 together with
 #                  the task worker and the scheduler; one Ctrl-C stops all three
 #   make test      lint, then the whole suite on SQLite, then again on PostgreSQL when
-#                  TEST_DATABASE_URL (or DATABASE_URL) is a postgres:// URL (CI sets it)
+#                  TEST_DATABASE_URL (or DATABASE_URL) is a postgres:// URL (CI sets it); the
+#                  PostgreSQL pass leaves out the browser tests (PG_PYTEST_ARGS), which render the same
+#                  pages over the same ORM and run once, on SQLite
 #   make lint      ruff + mypy
 #
 # Extra pytest arguments: make test PYTEST_ARGS='-k calendar -x'
@@ -17,6 +19,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+PG_PYTEST_ARGS ?= -m "not browser"
 
 # The PostgreSQL pass uses TEST_DATABASE_URL, else DATABASE_URL; it runs only for a postgres URL.
 PG_URL := $(or $(TEST_DATABASE_URL),$(DATABASE_URL))
@@ -53,7 +56,7 @@ test-pg: install
 	@case '$(PG_URL)' in \
 	  postgres://*|postgresql://*) \
 	    echo "== pytest on PostgreSQL =="; \
-	    DATABASE_URL='$(PG_URL)' $(BIN)/pytest $(PYTEST_ARGS) ;; \
+	    DATABASE_URL='$(PG_URL)' $(BIN)/pytest $(PG_PYTEST_ARGS) $(PYTEST_ARGS) ;; \
 	  *) echo "== PostgreSQL pass skipped: set TEST_DATABASE_URL=postgres://… to run it ==" ;; \
 	esac
 
