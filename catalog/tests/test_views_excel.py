@@ -217,3 +217,14 @@ def test_it_imports_the_other_lists_by_their_name(client_for, admin, units):
 def test_it_preselects_the_list_from_the_link(client_for, cdo):
     html = client_for(cdo).get(IMPORT, {"list": "sharing"}).content.decode()
     assert '<option value="sharing" selected>共享清单</option>' in html
+
+
+def test_list_pages_link_to_their_filtered_export_and_keepers_to_the_import(client_for, cdo, editor, units):
+    pages = {"/catalog/resources/?sharing_type=conditional": "list=resources&sharing_type=conditional",
+             "/catalog/systems/": "list=systems", "/catalog/sharing/": "list=sharing",
+             "/catalog/demands/?box=mine": "list=demands&box=mine"}
+    for url, link in pages.items():
+        html = client_for(cdo).get(url).content.decode()
+        assert f'/catalog/excel/export/?{link}' in html, url
+        assert "/catalog/excel/import/" in html or url.startswith("/catalog/demands/")
+    assert "/catalog/excel/import/" not in client_for(editor).get("/catalog/resources/").content.decode()
