@@ -1,0 +1,1 @@
+"""Proofreading for government text (issue 4). See ``findings`` for the shared result type."""
