@@ -1,9 +1,9 @@
 """``package_search`` for the CKAN Action API: q, fq, sort and facets over the open resources.
 
 CKAN hands these to Solr; here they become ORM filters over :func:`catalog.opendata.open_resources`.
-Text search is a plain substring match (all words must match, in the name, summary, code or an open
-信息项 name): the seam is :func:`text_filter`, which the ``search/`` engine (jieba, pinyin, initials)
-will replace by returning matching ids with scores.
+Text search (:func:`text_filter`) asks the open search index (``catalog.search_index``: jieba words,
+pinyin and initials, n-grams over names, summaries, codes and open 信息项 names) for matching ids
+with scores; all words must match. Until that index exists it is a plain substring match.
 
 fq is a space-separated AND of ``field:value`` clauses (``+`` optional, ``-`` negates; quote values
 with spaces). Supported fields: ``organization``, ``groups``, ``tags``, ``res_format``, ``license_id``,
@@ -25,7 +25,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySe
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from catalog import opendata
+from catalog import opendata, search_index
 from catalog.models import DataResource, FormatClass, Grade, OpenType, SharingType
 from catalog.opendata import LICENCES, Directory
 
@@ -205,12 +205,21 @@ def apply_clauses(qs: QuerySet[DataResource], clauses: Iterable[Clause], d: Dire
 
 
 def text_filter(qs: QuerySet[DataResource], words: list[str]) -> QuerySet[DataResource]:
-    """Every word must occur somewhere; ``score`` ranks title hits over summary over 信息项 hits.
+    """The rows matching every word, annotated with a relevance ``score`` (for ``sort=score desc``).
 
-    The seam for the ``search/`` engine: it will return (id, score) pairs for the words instead.
+    The open index holds only public text, and ``qs`` (built on ``open_resources()``) still decides
+    which rows exist for the API: an indexed resource that is not open never comes back.
     """
     if not words:
         return qs.annotate(score=Value(0, output_field=IntegerField()))
+    matches = search_index.find(" ".join(words), public=True, literal=True)
+    if matches is None:
+        return _substring_filter(qs, words)
+    return qs.filter(pk__in=matches.ids).annotate(score=matches.score())
+
+
+def _substring_filter(qs: QuerySet[DataResource], words: list[str]) -> QuerySet[DataResource]:
+    """Before the index exists: every word a substring somewhere; title over summary over 信息项 hits."""
     score: Any = Value(0, output_field=IntegerField())
     for n, word in enumerate(words):
         item_hit = Exists(opendata.open_items().filter(resource=OuterRef("pk"), name__icontains=word))

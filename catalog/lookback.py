@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -453,6 +453,34 @@ def escalate_overdue_findings(now: datetime | None = None) -> int:
                                  body=finding.description, link=link, dedupe_key=f"quality-late:{finding.pk}")
         count += 1
     return count
+
+
+def recheck_tables(now: datetime | None = None, *, every_days: int | None = None, limit: int = 200) -> int:
+    """Daily: queue a re-check of each attached database table not checked for ``every_days`` days.
+
+    The seed's 定期回头看: a table behind a resource is read again as it is now, so fixes at the source
+    close findings and new problems surface without anyone asking. Files are not re-read (they do not
+    change). At most ``limit`` runs a day, oldest first, so one day's queue stays bounded.
+    """
+    now = now or timezone.now()
+    every_days = every_days if every_days is not None else django_settings.QUALITY_RECHECK_DAYS
+    cutoff = now - timedelta(days=every_days)
+    busy = QualityRun.objects.filter(state__in=[QualityRun.State.QUEUED, QualityRun.State.RUNNING])
+    candidates = (Dataset.objects.filter(kind=Dataset.Kind.DATABASE).exclude(runs__in=busy)
+                  .exclude(runs__requested_at__gte=cutoff).select_related("resource").order_by("attached_at"))
+    queued = 0
+    for dataset in candidates.iterator():
+        if queued >= limit:
+            break
+        latest = dataset.resource.datasets.order_by("-attached_at", "-id").first()
+        if latest is None or latest.pk != dataset.pk:
+            continue  # a newer dataset replaced this one
+        try:
+            request_run(None, dataset, recheck_of=dataset.runs.filter(state=QualityRun.State.DONE).first())
+        except DomainError:
+            continue  # e.g. the resource lost its 信息项: nothing to check
+        queued += 1
+    return queued
 
 
 def resource_summary(resource: DataResource) -> dict[str, Any]:

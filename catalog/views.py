@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from catalog import services
+from catalog import search_index, services
 from catalog.access import get_resource_for_user
 from catalog.forms import ResourceFilterForm, ResourceForm, TransitionForm, item_formset
 from catalog.models import (
@@ -43,25 +43,34 @@ from indicators.models import format_number
 
 RESOURCES_PER_PAGE = 30
 
-# ---- search: the one seam the full-text engine will replace -----------------------------------------
+# ---- search: the full-text index finds, the database decides who sees what ---------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    resources: QuerySet[DataResource]
+    resources: QuerySet[DataResource]  # ordered: by relevance for a query the index answered, else by code
     facets: dict[str, dict[str, int]]  # facet name → option value → count
     mine: int | None  # how many of the matches belong to the person's own unit
+    corrected_query: str | None = None  # the index searched this spelling instead (您是不是要找…)
 
 
-def _text_match(query: str) -> Q:
-    """Plain substring search over code, name, summary and 信息项 names.
-
-    The search app (``search/``: jieba, pinyin and initials, n-grams) replaces this: it will return
-    the matching ids in relevance order, and ``search_resources`` will filter on ``pk__in`` instead.
-    """
+def _substring_match(query: str) -> Q:
+    """Plain substring search over code, name, summary and 信息项 names (while there is no index)."""
     items = DataItem.objects.filter(name__icontains=query).values("resource_id")
     return (Q(name__icontains=query) | Q(summary__icontains=query) | Q(code__icontains=query)
             | Q(pk__in=items))
+
+
+def _text_match(query: str) -> tuple[Q, search_index.Matches | None]:
+    """The condition for rows matching the text, and the index's ranked matches (None: substring search).
+
+    The index (jieba words, pinyin and initials, n-grams) covers names, summaries, codes and 信息项
+    names of every resource; it returns ids, never rows, so ``visible_to`` still decides visibility.
+    """
+    matches = search_index.find(query)
+    if matches is None:
+        return _substring_match(query), None
+    return Q(pk__in=matches.ids), matches
 
 
 def _condition(name: str, value: str) -> Q:
@@ -91,8 +100,10 @@ def search_resources(user: User, query: str, filters: dict[str, Any]) -> SearchR
     show what choosing another value would give (as catalogs with facets usually do).
     """
     base = DataResource.objects.visible_to(user)
+    matches = None
     if query:
-        base = base.filter(_text_match(query))
+        condition, matches = _text_match(query)
+        base = base.filter(condition)
     if filters.get("mine") and user.unit_id is not None:
         base_mine = base.filter(unit_id=user.unit_id)
     else:
@@ -106,7 +117,12 @@ def search_resources(user: User, query: str, filters: dict[str, Any]) -> SearchR
     mine = None
     if user.unit_id is not None:
         mine = base.filter(*conditions.values()).filter(unit_id=user.unit_id).count()
-    return SearchResult(base_mine.filter(*conditions.values()), facets, mine)
+    rows = base_mine.filter(*conditions.values())
+    if matches is not None:
+        rows = rows.annotate(relevance=matches.score()).order_by("-relevance", "code")
+    else:
+        rows = rows.order_by("code")
+    return SearchResult(rows, facets, mine, matches.corrected_query if matches else None)
 
 
 # ---- the list --------------------------------------------------------------------------------------
@@ -119,7 +135,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     form = ResourceFilterForm(request.GET or None, user=user)
     result = search_resources(user, form.query(), form.filters())
     form.apply_facets(result.facets, result.mine)
-    rows = result.resources.select_related("unit", "category").order_by("code")
+    rows = result.resources.select_related("unit", "category")  # keeps the search's order
     page = Paginator(rows, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     grace = CatalogSettings.current().stale_grace_days

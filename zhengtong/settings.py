@@ -161,6 +161,7 @@ QUALITY_SQLITE_DIRS = env_list("QUALITY_SQLITE_DIRS", [str(BASE_DIR / "var" / "e
 QUALITY_MAX_ROWS = env_int("QUALITY_MAX_ROWS", 20_000_000)
 QUALITY_TIMEOUT_S = env_int("QUALITY_TIMEOUT_S", 600)
 QUALITY_MEMORY_LIMIT = env_str("QUALITY_MEMORY_LIMIT", "4GB")
+QUALITY_RECHECK_DAYS = env_int("QUALITY_RECHECK_DAYS", 7)  # 定期回头看 of attached database tables
 
 TASKS = {
     "default": {
@@ -168,6 +169,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The search engine's index directories (the catalog keeps two here); only the task worker writes them.
+SEARCH_INDEX_ROOT = Path(env_str("SEARCH_INDEX_ROOT", str(BASE_DIR / "var" / "search")))
 
 # How many working days before a reporting period closes units are reminded of a missing report.
 PLAN_REMINDER_WORKDAYS = env_int("PLAN_REMINDER_WORKDAYS", 5)

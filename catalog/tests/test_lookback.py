@@ -403,3 +403,27 @@ def test_the_api_attaches_reads_and_rectifies(cdo, outsider, editor, people, cli
     response = client_for(editor).post(f"/api/v1/catalog/resources/{people.pk}/datasets/file",
                                        {"file": csv_upload(clean_rows())})
     assert response.status_code == 403 and "首席数据官" in response.json()["detail"]
+
+
+def test_attached_tables_are_rechecked_weekly(cdo, people, media):
+    db = media / "exchange" / "前置库.sqlite3"
+    with sqlite3.connect(db) as con:
+        con.execute('CREATE TABLE t_people ("姓名" TEXT, "公民身份号码" TEXT, "户籍地址" TEXT)')
+        con.executemany("INSERT INTO t_people VALUES (?, ?, ?)", dirty_rows())
+    lookback.attach_database(cdo, people, url=f"sqlite:///{db}", table="t_people")
+    assert lookback.recheck_tables(NOW) == 0  # already queued
+    first = people.quality_runs.get()
+    QualityRun.objects.filter(pk=first.pk).update(requested_at=NOW)
+    lookback.execute(first.pk, now=NOW)
+    lookback.attach_file(cdo, people, csv_upload(clean_rows()), run=False)  # files are not re-read
+    assert lookback.recheck_tables(NOW + timedelta(days=3)) == 0
+    # The uploaded file is now the resource's newest data; make the table the newest again.
+    people.datasets.filter(kind="file").delete()
+    with sqlite3.connect(db) as con:
+        con.execute("DELETE FROM t_people")
+        con.executemany("INSERT INTO t_people VALUES (?, ?, ?)", clean_rows())
+    assert lookback.recheck_tables(NOW + timedelta(days=8)) == 1
+    again = people.quality_runs.get(state=QualityRun.State.QUEUED)
+    assert again.requested_by is None and again.recheck_of_id == first.pk
+    lookback.execute(again.pk, now=NOW + timedelta(days=8))
+    assert set(QualityFinding.objects.values_list("state", flat=True)) == {QualityFinding.State.RESOLVED}
