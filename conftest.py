@@ -69,12 +69,14 @@ def _after_migrate_rows(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
     from catalog.categories import seed
     from catalog.models import Category
+    from content.dictionaries import load_seed
     from core.jobs import sync_schedule
     from indicators.computed import sync_computed
 
     sync_computed()
     sync_schedule()
     seed(Category)
+    load_seed()
 
 
 # ---- the unit tree and the personas ----------------------------------------------------------

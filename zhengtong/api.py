@@ -73,6 +73,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _register() -> None:
     from catalog.api import router as catalog_router
     from catalog.quality_api import router as quality_router
+    from content.api import router as text_router
     from indicators.api import router as indicators_router
     from plan.api import router as plan_router
 
@@ -80,6 +81,7 @@ def _register() -> None:
     api.add_router("/indicators/", indicators_router)
     api.add_router("/catalog/", catalog_router)
     api.add_router("/catalog/", quality_router)
+    api.add_router("/text/", text_router)
 
 
 _register()

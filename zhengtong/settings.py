@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "indicators",
     "plan",
     "catalog",
+    "content",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,9 @@ QUALITY_MAX_ROWS = env_int("QUALITY_MAX_ROWS", 20_000_000)
 QUALITY_TIMEOUT_S = env_int("QUALITY_TIMEOUT_S", 600)
 QUALITY_MEMORY_LIMIT = env_str("QUALITY_MEMORY_LIMIT", "4GB")
 QUALITY_RECHECK_DAYS = env_int("QUALITY_RECHECK_DAYS", 7)  # 定期回头看 of attached database tables
+
+# The platform's public address, for links in feeds and webhook payloads sent by the task worker.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {
     "default": {

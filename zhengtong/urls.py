@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plan/", include("plan.urls")),
     path("indicators/", include("indicators.urls")),
     path("catalog/", include("catalog.urls")),
+    path("content/", include("content.urls")),
     path("api/v1/", include("zhengtong.api_urls")),
     path("api/3/", include("catalog.ckan_urls")),
     path("api/", include(ckan_urls.unversioned_urlpatterns)),  # ckanapi calls /api/action/<name>

@@ -1,0 +1,150 @@
+"""Two wrong characters in a row that sound like a word: 鱼蒜 → 预算, 身披 → 审批, 元泽 → 原则.
+
+A fifth of the typos in the ECSpell official-document set are such pairs (pinyin input methods
+pick the wrong word, not the wrong character), and the one-character candidates of ``typos`` cannot
+reach them: changing one character of 鱼蒜 makes no word. Here every two-character stretch that is
+no word, inside no word, is looked up by its toneless pinyin among dictionary words; the best
+match is scored by the character LM and the segmentation like single characters are, and by its
+own small logistic model (``data/typo_pair_model.json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from text.proofread import lm as lm_mod
+from text.proofread.typo_lexicon import MIN_TARGET_FREQ, Lexicon, is_cjk
+
+PAIR_FEATURES = ("lm_delta", "seg_delta", "cand_word_logf", "same_tone_chars", "left_context",
+                 "right_context", "orig_char_logp_min", "orig_is_word", "orig_word_logf")
+# A real word is replaced only by a word this much more common (log10).
+MIN_WORD_GAIN = 1.0
+NO_WORD = -9.0
+# A stretch next to a word at least this common (log10 share) is not considered: the pair would
+# usually be two halves of two correct words.
+NEIGHBOUR_WORD_LOGF = -5.5
+SEG_CONTEXT = 3
+
+
+def load_char_pinyin(path: Path) -> dict[str, tuple[str, ...]]:
+    """``{char: (toned readings…)}`` from ``data/char_pinyin.tsv`` (built with pypinyin)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, readings = line.split("\t", 1)
+            out[ch] = tuple(readings.split())
+    return out
+
+
+def _plain(reading: str) -> str:
+    return reading.rstrip("012345")
+
+
+@dataclass(frozen=True)
+class PairCandidate:
+    offset: int
+    text: str = field(repr=False)
+    ids: list[int] = field(repr=False)
+    index: int  # first of the two characters
+    word: str
+    word_logf: float
+    same_tone: int  # how many of the two characters keep their tone
+    orig_word_logf: float | None  # when the two characters as written are a word themselves
+
+
+class PinyinWords:
+    def __init__(self, lexicon: Lexicon, readings: dict[str, tuple[str, ...]]) -> None:
+        self.lexicon = lexicon
+        self.readings = readings
+        self.plain = {c: tuple(dict.fromkeys(_plain(r) for r in rs)) for c, rs in readings.items()}
+        index: dict[tuple[str, str], tuple[str, float]] = {}
+        for w, lf in lexicon.words.items():
+            if len(w) != 2 or lf < lexicon.floor + np.log10(MIN_TARGET_FREQ) or not (is_cjk(w[0]) and is_cjk(w[1])):
+                continue
+            a, b = self.plain.get(w[0]), self.plain.get(w[1])
+            if not a or not b:
+                continue
+            key = (a[0], b[0])  # a dictionary word is indexed under its characters' usual readings
+            best = index.get(key)
+            if best is None or lf > best[1]:
+                index[key] = (w, lf)
+        self.index = index
+
+    def candidates(self, offset: int, text: str, ids: list[int] | None, lm: lm_mod.CharLM,
+                   orig_best: Sequence[float | None]) -> list[PairCandidate]:
+        words = self.lexicon.words
+        out: list[PairCandidate] = []
+        n = len(text)
+        for s in range(n - 1):
+            w = text[s:s + 2]
+            a, b = self.plain.get(w[0]), self.plain.get(w[1])
+            if not a or not b:
+                continue
+            # Real words are candidates too (自愿 → 资源 in "公共自愿交易"); the stretch is skipped
+            # when a more common word, or any common one, already covers one of its characters.
+            own = words.get(w)
+            limit = NEIGHBOUR_WORD_LOGF if own is None else max(own, NEIGHBOUR_WORD_LOGF)
+            ob0, ob1 = orig_best[s], orig_best[s + 1]
+            if (ob0 is not None and ob0 > limit) or (ob1 is not None and ob1 > limit):
+                continue
+            best: tuple[str, float] | None = None
+            for key in product(a, b):
+                hit = self.index.get(key)
+                if hit and (best is None or hit[1] > best[1]):
+                    best = hit
+            if best is None or best[0][0] == w[0] or best[0][1] == w[1]:
+                continue  # one changed character is the single-character checker's business
+            if own is not None and best[1] < own + MIN_WORD_GAIN:
+                continue
+            if ids is None:
+                ids = lm.encode(text)
+            same = sum(bool(set(self.readings.get(x, ())) & set(self.readings.get(y, ())))
+                       for x, y in zip(w, best[0], strict=True))
+            out.append(PairCandidate(offset, text, ids, s, best[0], best[1], same, own))
+        return out
+
+    def features(self, lm: lm_mod.CharLM, cands: Sequence[PairCandidate]) -> npt.NDArray[np.float32]:
+        n = lm.order
+        m = len(cands)
+        width = 2 * n
+        rows = np.empty((2 * m, width), dtype=np.int64)
+        valid = np.empty((2 * m, n + 1), dtype=bool)
+        steps = np.arange(n + 1)
+        x = np.zeros((m, len(PAIR_FEATURES)), dtype=np.float32)
+        for r, c in enumerate(cands):
+            padded = [lm_mod.BOUNDARY] * (n - 1) + c.ids + [lm_mod.BOUNDARY] * n
+            window = np.asarray(padded[c.index:c.index + width], dtype=np.int64)
+            rows[2 * r] = window
+            rows[2 * r + 1] = window
+            rows[2 * r + 1, n - 1] = lm.char_id(c.word[0])
+            rows[2 * r + 1, n] = lm.char_id(c.word[1])
+            ok = c.index + steps <= len(c.ids)
+            valid[2 * r] = ok
+            valid[2 * r + 1] = ok
+        scores = lm.window_scores(rows, valid, span=2)
+        for r, c in enumerate(cands):
+            lo = max(0, c.index - SEG_CONTEXT)
+            before = c.text[lo:c.index + 2 + SEG_CONTEXT]
+            j = c.index - lo
+            after = before[:j] + c.word + before[j + 2:]
+            seg = self.lexicon.segment_score(after) - self.lexicon.segment_score(before)
+            logp = min(lm.unigram[c.ids[c.index]], lm.unigram[c.ids[c.index + 1]])
+            x[r] = (scores[2 * r + 1] - scores[2 * r], seg, c.word_logf, c.same_tone,
+                    _run(c.text, c.index - 1, -1), _run(c.text, c.index + 2, 1), float(logp),
+                    c.orig_word_logf is not None, NO_WORD if c.orig_word_logf is None else c.orig_word_logf)
+        return x
+
+
+def _run(text: str, start: int, step: int, cap: int = 3) -> int:
+    k = 0
+    i = start
+    while k < cap and 0 <= i < len(text) and is_cjk(text[i]):
+        k += 1
+        i += step
+    return k
