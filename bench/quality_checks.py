@@ -10,7 +10,7 @@ the same 10 checks twice, each side in a subprocess of its own so that its peak 
 engine's counts must equal the planted ones.
 
 Wall time is measured inside each subprocess from before the data is read to after the counts are
-known (imports excluded, reading included: pandas must load the whole file, DuckDB scans it). Peak
+known (imports excluded, reading included: pandas loads the checked columns, DuckDB scans them). Peak
 memory is the subprocess's peak resident set size, from ``os.wait4`` (ru_maxrss), so it includes the
 interpreter and the libraries. Needs ``pip install '.[bench]'`` (pandas, pandera).
 """
@@ -318,7 +318,8 @@ def run_pandera(path: Path) -> dict[str, Any]:
         checks=pa.Check(fresh, name="timeliness"),
     )
     started = time.perf_counter()
-    df = pd.read_parquet(path)
+    # The seven checked columns, as the engine reads them: 姓名 is not checked on either side.
+    df = pd.read_parquet(path, columns=list(schema.columns))
     try:
         schema.validate(df, lazy=True)
         failures = pd.DataFrame(columns=["column", "check"])
@@ -428,6 +429,7 @@ def main() -> None:
         f"{pandera_cpu / engine_cpu:.1f}× less CPU, {pandera_rss / engine_rss:.1f}× less peak memory; "
         f"{os.cpu_count()} cores, load average up to {load:.1f} during the run"
     )
+
 
 if __name__ == "__main__":
     main()

@@ -8,7 +8,11 @@ class ContentConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from content import demo
+        from core.hooks import DemoLoader, register_demo_loader
+
         post_migrate.connect(_seed_dictionaries, sender=self)
+        register_demo_loader(DemoLoader(order=30, label="稿件审核", load=demo.load))
 
 
 def _seed_dictionaries(**kwargs: object) -> None:

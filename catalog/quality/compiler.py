@@ -1,9 +1,18 @@
-"""Compile a plan into one aggregate query: the SQL half of the engine (``engine`` runs it).
+"""Compile a plan into grouped queries, one per column: the SQL half of the engine.
 
-A chain of projections normalises each column once (trimmed text), computes the rules' helper
-columns once, turns each rule into a small integer reason code per row (0 = fine), and a single
-ungrouped aggregate counts the codes, keeps the first few failing rows (``min_by`` over the row
-number, built inside a CASE so only failing rows pay for it) and takes the newest timestamp.
+A chain of projections reads the column once: the rule's fast-path helpers and test on the raw
+text, the trimmed text (computed only for the rows the fast test leaves), the slow-path helpers,
+then one small integer state per check and row (0 = fine, -1 = missing, k = the k-th reason).
+
+The query then groups by those states. A clean column is one group and each kind of failure adds
+one, so counting costs a probe of a tiny hash table per row, where a filtered count per reason cost
+several. Each group keeps its first few failing rows (``min_by`` over the row number, the sample
+built inside a CASE so only failing rows pay for it) and its newest timestamp; ``summarise`` folds
+the groups back into counts, samples and dates.
+
+One query per column rather than one for the whole plan: each query scans only its column (DuckDB
+reads Parquet and its own tables by column), and narrow vectors stay in the CPU cache. On the
+10,000,000-row bench the single wide query cost 2.6 µs a row, the seven narrow ones 1.9 µs together.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 from duckdb.func import PythonUDFType
@@ -22,6 +32,7 @@ from catalog.quality.rules import (
     DATE_TYPES,
     DEFAULT_DATE_FORMATS,
     REGION_TABLE,
+    WHITESPACE,
     DateFormat,
     Function,
     NumericRange,
@@ -36,8 +47,7 @@ from catalog.quality.spec import ColumnSpec, DataType, QualityPlan
 from core.identifiers import region_code_table
 
 SAMPLE_CHARS = 64
-# Surrounding characters a value is trimmed of before it is judged (Python's str.strip, near enough).
-_WHITESPACE = " \t\r\n\x0b\x0c\u3000"
+MISSING = -1  # the state of a row whose value is missing
 _TIMESTAMP_FORMATS = (
     *DEFAULT_DATE_FORMATS,
     "%Y-%m-%d %H:%M:%S",
@@ -57,6 +67,10 @@ class Column:
     name: str
     duck_type: str
     needs_text: bool = False
+    fast_test: str | None = None  # SQL on the raw text: the row takes the fast path (see rules.Fast)
+    fast_helpers: list[tuple[str, str]] = field(default_factory=list)  # (alias, SQL), a stage each
+    fast_clean: bool = True  # the fast test proves there is nothing to trim
+    exact_text: bool = False  # something reads ``t`` on fast rows too: a length, a uniqueness key
 
     @property
     def raw(self) -> str:
@@ -71,35 +85,27 @@ class Column:
         return self.duck_type == "VARCHAR"
 
     @property
-    def strict(self) -> str | None:
-        """The rule's clean-value pattern, when the raw value can be tried against it untrimmed."""
-        rule = self.spec.rule if self.spec else None
-        return rule.strict if rule is not None and self.is_text else None
+    def has_text(self) -> bool:
+        """Whether the query carries the trimmed text ``t``: the checks of a 信息项 need it."""
+        return self.needs_text or (self.is_text and self.spec is not None)
 
     @property
     def fast(self) -> str | None:
-        return f"f{self.index}" if self.strict else None
+        return f"f{self.index}" if self.fast_test else None
 
     @property
     def missing(self) -> str:
-        if self.is_text or self.needs_text:
+        if self.has_text:
             return f"{self.text} IS NULL"
         if self.duck_type in ("DOUBLE", "FLOAT"):
             # NaN is missing, ±inf is a value. isnan() misses the NaN pyarrow writes; this does not.
             return f"({self.raw} IS NULL OR (NOT isfinite({self.raw}) AND abs({self.raw}) <> 'inf'::DOUBLE))"
         return f"{self.raw} IS NULL"
 
-    @property
-    def present_value(self) -> str:
-        """SQL that is NULL exactly when the value is missing."""
-        if self.is_text or self.needs_text:
-            return self.text
-        return f"CASE WHEN NOT {self.missing} THEN {self.raw} END"
-
 
 @dataclass
 class Coded:
-    """A check answered by a per-row reason code: validity or conformity."""
+    """A check answered by a per-row state: validity or conformity."""
 
     kind: CheckKind
     column: Column
@@ -109,6 +115,7 @@ class Coded:
     helpers: list[tuple[str, str]] = field(default_factory=list)
     mask: Callable[[str], str] = str
     rule: Rule | None = None
+    fast_reasons: list[tuple[str, str]] | None = None  # reasons for the rows the fast test takes
 
 
 # ---- planning ---------------------------------------------------------------------------------
@@ -148,7 +155,19 @@ def coded_checks(columns: list[Column], plan: QualityPlan, as_of: date, warnings
                 )
             )
         mask = masker(spec)
+        op = Operand(
+            col.raw, col.text, "VARCHAR" if col.needs_text else col.duck_type, f"h{col.index}", as_of
+        )
+        fast = rule.fast(op) if rule is not None and col.is_text else None
+        if fast is not None:
+            col.fast_test, col.fast_helpers = fast.test, [(op.helper(n), e) for n, e in fast.helpers]
+            col.fast_clean = fast.clean
+        elif rule is not None and rule.strict and col.is_text:
+            # The older, regex form of a fast path: clean values skip trimming, nothing else.
+            col.fast_test = f"regexp_full_match({col.raw}, {sql_str(rule.strict)})"
+            op = Operand(op.raw, op.text, op.duck_type, op.prefix, as_of, col.fast)
         conformity = _conformity(col, spec)
+        col.exact_text = bool(conformity) or spec.unique
         if conformity:
             coded.append(
                 Coded(
@@ -156,25 +175,22 @@ def coded_checks(columns: list[Column], plan: QualityPlan, as_of: date, warnings
                 )
             )
         if rule is not None:
-            op = Operand(
-                col.raw,
-                col.text,
-                "VARCHAR" if col.needs_text else col.duck_type,
-                f"h{col.index}",
-                as_of,
-                col.fast,
-            )
+            reasons = rule.reasons(op)
+            labels = [label for label, _ in reasons]
+            if fast is not None and any(label not in labels for label, _ in fast.reasons):
+                raise AssertionError(f"{type(rule).__name__}: fast-path reasons must be among its reasons")
             # Emitted even when the native type settles it (a DATE column), so the report lists it.
             coded.append(
                 Coded(
                     CheckKind.VALIDITY,
                     col,
                     rule.describe(),
-                    rule.reasons(op),
+                    reasons,
                     f"v{col.index}",
                     rule.derive(op),
                     mask,
                     rule,
+                    list(fast.reasons) if fast is not None else None,
                 )
             )
     return coded
@@ -240,15 +256,27 @@ def _normalise(raw: str) -> str:
     ends = " OR ".join(f"{raw} LIKE {sql_str('%' + ch)}" for ch in " \t\r\n\u3000")
     return (
         f"CASE WHEN ascii({raw}) > 32 AND ascii({raw}) <> 12288 AND NOT ({ends}) THEN {raw} "
-        f"ELSE nullif(trim({raw}, {sql_str(_WHITESPACE)}), '') END"
+        f"ELSE nullif(trim({raw}, {sql_str(WHITESPACE)}), '') END"
     )
 
 
 def text_of(col: Column, fast: bool = True) -> str:
+    """SQL for the trimmed text of ``col``, NULL when missing or blank; the fast test skips the trim.
+
+    On the rows a fast test that is not ``clean`` takes, the text may keep its surrounding blanks:
+    only the missing test reads it there, unless ``exact_text`` says something else does.
+    """
     raw = col.raw if col.is_text else f"CAST({col.raw} AS VARCHAR)"
-    if fast and col.fast:
+    if fast and col.fast and (col.fast_clean or not col.exact_text):
         return f"CASE WHEN {col.fast} THEN {raw} ELSE {_normalise(raw)} END"
     return _normalise(raw)
+
+
+def unique_key(col: Column, text: str | None = None) -> str:
+    """SQL for the value a uniqueness check compares: the trimmed text, or the present native value."""
+    if col.has_text:
+        return text or text_of(col, fast=False)
+    return f"CASE WHEN NOT {col.missing} THEN {col.raw} END"
 
 
 def ensure_region_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -256,7 +284,8 @@ def ensure_region_table(con: duckdb.DuckDBPyConnection) -> None:
         return
     # One statement with a list parameter: executemany() would insert the 6,885 codes one by one.
     con.execute(
-        f"CREATE TEMP TABLE {REGION_TABLE} AS SELECT unnest(?) AS code", [sorted(region_code_table())]
+        f"CREATE TEMP TABLE {REGION_TABLE} AS SELECT code, CAST(code AS INTEGER) AS n FROM (SELECT unnest(?) AS code)",
+        [sorted(region_code_table())],
     )
 
 
@@ -267,67 +296,208 @@ def ensure_function(con: duckdb.DuckDBPyConnection, function: Function) -> None:
         )
 
 
-# ---- the aggregate query ----------------------------------------------------------------------
+# ---- the grouped query ------------------------------------------------------------------------
 
 
-def aggregate_query(
-    columns: list[Column], coded: list[Coded], plan: QualityPlan, as_of: date
-) -> tuple[str, list[str]]:
-    n = plan.samples
+@dataclass(frozen=True)
+class Layout:
+    """What the columns of the grouped query mean, for ``summarise``."""
+
+    states: tuple[str, ...]  # the grouping columns: one state per check, then d<i> per unique column
+    aggregates: tuple[str, ...]  # the names of the other columns, in order
+    presence: dict[int, str]  # column index → the state that is MISSING when its value is
+    unique: tuple[int, ...]  # columns whose repeated values are grouped on (see ``engine``)
+    samples: int  # failing rows reported per check
+
+
+def queries(
+    columns: list[Column],
+    coded: list[Coded],
+    plan: QualityPlan,
+    as_of: date,
+    candidates: dict[int, str] | None = None,
+) -> list[tuple[str, Layout]]:
+    """One grouped query per column, and how to read each.
+
+    ``candidates`` maps a unique column to a relation ``h`` of the hashes of its values that
+    repeat: those values are grouped on, to count them exactly.
+    """
+    candidates = candidates or {}
+    stamped = plan.timeliness.column if plan.timeliness else None
+    return [
+        _query(
+            [col],
+            [c for c in coded if c.column is col],
+            plan,
+            as_of,
+            {col.index: candidates[col.index]} if col.index in candidates else {},
+            stamped=col.name == stamped,
+        )
+        for col in columns
+    ]
+
+
+def _query(
+    columns: list[Column],
+    coded: list[Coded],
+    plan: QualityPlan,
+    as_of: date,
+    candidates: dict[int, str],
+    stamped: bool,
+) -> tuple[str, Layout]:
+    by_index = {c.index: c for c in columns}
     base = ", ".join([f"{ROW} AS r", *(f"{sql_ident(c.name)} AS {c.raw}" for c in columns)])
     query = f"SELECT {base} FROM {DATA}"
-    fast = [f"regexp_full_match({c.raw}, {sql_str(c.strict or '')}) AS {c.fast}" for c in columns if c.strict]
-    if fast:
-        query = f"SELECT *, {', '.join(fast)} FROM ({query})"
-    texts = [f"{text_of(c)} AS {c.text}" for c in columns if c.is_text or c.needs_text]
-    if texts:
-        query = f"SELECT *, {', '.join(texts)} FROM ({query})"
-    depth = max((len(c.helpers) for c in coded), default=0)
-    for level in range(depth):
-        stage = [
-            f"{expr} AS h{c.column.index}_{name}"
-            for c in coded
-            if level < len(c.helpers)
-            for name, expr in [c.helpers[level]]
-        ]
-        query = f"SELECT *, {', '.join(stage)} FROM ({query})"
 
-    codes = []
-    for c in coded:
-        whens = " ".join(f"WHEN {cond} THEN {k}" for k, (_, cond) in enumerate(c.reasons, start=1))
-        codes.append(f"CASE WHEN {c.column.missing} THEN 0 {whens} ELSE 0 END AS {c.alias}")
-    timestamp = None
-    if plan.timeliness:
-        col = next(c for c in columns if c.name == plan.timeliness.column)
-        timestamp = (
-            f"CAST({col.raw} AS TIMESTAMP)" if col.duck_type in DATE_TYPES else _timestamp_text(col.text)
+    def stage(expressions: list[str]) -> None:
+        nonlocal query
+        if expressions:
+            query = f"SELECT *, {', '.join(expressions)} FROM ({query})"
+
+    for level in range(max((len(c.fast_helpers) for c in columns), default=0)):
+        stage(
+            [
+                f"{c.fast_helpers[level][1]} AS {c.fast_helpers[level][0]}"
+                for c in columns
+                if level < len(c.fast_helpers)
+            ]
         )
-        codes.append(f"{timestamp} AS ts")
-    if codes:
-        query = f"SELECT *, {', '.join(codes)} FROM ({query})"
+    stage([f"{c.fast_test} AS {c.fast}" for c in columns if c.fast_test])
+    stage([f"{text_of(c)} AS {c.text}" for c in columns if c.has_text])
+    for level in range(max((len(c.helpers) for c in coded), default=0)):
+        stage([_helper(c, level) for c in coded if level < len(c.helpers)])
 
-    aggregates: list[tuple[str, str]] = [("n", "count(*)")]
+    states: list[tuple[str, str]] = [(c.alias, _state(c)) for c in coded]
+    presence: dict[int, str] = {}
     for col in columns:
         if col.spec is None:
             continue
-        aggregates.append((f"present{col.index}", f"count({col.present_value})"))
-        if col.spec.required:
-            aggregates.append((f"missing_rows{col.index}", f"min(CASE WHEN {col.missing} THEN r END, {n})"))
-    for c in coded:
-        for k in range(1, len(c.reasons) + 1):
-            aggregates.append((f"{c.alias}_{k}", f"count(*) FILTER (WHERE {c.alias} = {k})"))
-        sample = f"{{'r': r, 'v': left(CAST({c.column.raw} AS VARCHAR), {SAMPLE_CHARS + 1}), 'k': {c.alias}}}"
-        aggregates.append(
-            (
-                f"{c.alias}_rows",
-                f"min_by(CASE WHEN {c.alias} > 0 THEN {sample} END, r, {n}) FILTER (WHERE {c.alias} > 0)",
-            )
+        first = next((c.alias for c in coded if c.column is col), None)
+        if first is None:
+            first = f"m{col.index}"
+            states.append((first, f"CASE WHEN {col.missing} THEN {MISSING} ELSE 0 END"))
+        presence[col.index] = first
+    for index, relation in candidates.items():
+        key = unique_key(by_index[index], by_index[index].text)
+        states.append((f"d{index}", f"CASE WHEN hash({key}) IN (SELECT h FROM {relation}) THEN {key} END"))
+    timestamp = _timestamp(columns, plan) if stamped else None
+    stage([f"{expr} AS {alias}" for alias, expr in states] + ([f"{timestamp} AS ts"] if timestamp else []))
+
+    names = [alias for alias, _ in states]
+    checks = [alias for alias in names if not alias.startswith("d")]
+    n = plan.samples if checks else 0
+    aggregates = [("n", "count(*)")]
+    if n:
+        stage(["(" + " OR ".join(f"{s} <> 0" for s in checks) + ") AS bad"])
+        fields = ", ".join(
+            [
+                "'r': r",
+                *(
+                    f"'v{c.index}': {c.raw if c.is_text else f'CAST({c.raw} AS VARCHAR)'}"
+                    for c in columns
+                    if c.spec is not None
+                ),
+            ]
         )
-    if timestamp is not None:
+        aggregates.append(("rows", f"min_by(CASE WHEN bad THEN {{{fields}}} END, r, {n}) FILTER (WHERE bad)"))
+    for index in candidates:
+        aggregates.append(
+            (f"d{index}_rows", f"min(r, {plan.samples + 1}) FILTER (WHERE d{index} IS NOT NULL)")
+        )
+    if timestamp:
         tomorrow = sql_str((as_of + timedelta(days=1)).isoformat())
         aggregates += [
             ("ts_latest", f"max(ts) FILTER (WHERE ts < TIMESTAMP {tomorrow})"),
-            ("ts_future", f"count(*) FILTER (WHERE ts >= TIMESTAMP {tomorrow})"),
+            ("ts_future", f"count_if(ts >= TIMESTAMP {tomorrow})"),
         ]
-    select = ", ".join(f"{expr} AS {alias}" for alias, expr in aggregates)
-    return f"SELECT {select} FROM ({query})", [alias for alias, _ in aggregates]
+    group = f" GROUP BY {', '.join(names)}" if names else ""
+    select = ", ".join([*names, *(f"{expr} AS {alias}" for alias, expr in aggregates)])
+    layout = Layout(
+        tuple(names), tuple(alias for alias, _ in aggregates), presence, tuple(candidates), plan.samples
+    )
+    return f"SELECT {select} FROM ({query}){group}", layout
+
+
+def _helper(c: Coded, level: int) -> str:
+    name, expr = c.helpers[level]
+    if c.fast_reasons is not None:
+        # A slow-path helper: the rows the fast test took never read it.
+        expr = f"CASE WHEN {c.column.fast} THEN NULL ELSE {expr} END"
+    return f"{expr} AS h{c.column.index}_{name}"
+
+
+def _cases(reasons: Sequence[tuple[str, str]], codes: dict[str, int]) -> str:
+    if not reasons:
+        return "0"
+    whens = " ".join(f"WHEN {cond} THEN {codes[label]}" for label, cond in reasons)
+    return f"CASE {whens} ELSE 0 END"
+
+
+def _state(c: Coded) -> str:
+    codes = {label: k for k, (label, _) in enumerate(c.reasons, start=1)}
+    slow = _cases(c.reasons, codes)
+    missing = f"WHEN {c.column.missing} THEN {MISSING} ELSE {slow} END"
+    if c.fast_reasons is not None:
+        return f"CASE WHEN {c.column.fast} THEN {_cases(c.fast_reasons, codes)} {missing}"
+    return f"CASE {missing}"
+
+
+def _timestamp(columns: list[Column], plan: QualityPlan) -> str | None:
+    if not plan.timeliness:
+        return None
+    col = next(c for c in columns if c.name == plan.timeliness.column)
+    if col.duck_type in DATE_TYPES:
+        return f"CAST({col.raw} AS TIMESTAMP)"
+    if not col.is_text:
+        return _timestamp_text(col.text)
+    # Most texts cast as they are (the cast skips leading blanks itself); coalesce() evaluates the
+    # trimming fallback only for the rows that did not.
+    return f"coalesce(TRY_CAST({col.raw} AS TIMESTAMP), {_timestamp_text(text_of(col, fast=False))})"
+
+
+def summarise(rows: list[tuple[Any, ...]], layout: Layout, coded: list[Coded]) -> dict[str, Any]:
+    """Fold the groups of one query back into the figures the engine reports (see ``engine``)."""
+    width = len(layout.states)
+    groups = [
+        (
+            dict(zip(layout.states, row[:width], strict=True)),
+            dict(zip(layout.aggregates, row[width:], strict=True)),
+        )
+        for row in rows
+    ]
+    values: dict[str, Any] = {"n": sum(int(a["n"]) for _, a in groups)}
+
+    def failing(state: str, wanted: Callable[[int], bool]) -> list[tuple[dict[str, Any], int]]:
+        """The first failing rows of the groups whose ``state`` is ``wanted``, with that state."""
+        found = [(s, g[state]) for g, a in groups if wanted(g[state]) for s in a.get("rows") or []]
+        return sorted(found, key=lambda pair: int(pair[0]["r"]))[: layout.samples]
+
+    for index, state in layout.presence.items():
+        missing = sum(int(a["n"]) for g, a in groups if g[state] == MISSING)
+        values[f"present{index}"] = values["n"] - missing
+        values[f"missing_rows{index}"] = [s["r"] for s, _ in failing(state, lambda v: v == MISSING)]
+    for c in coded:
+        if c.alias not in layout.states:
+            continue
+        for k in range(1, len(c.reasons) + 1):
+            values[f"{c.alias}_{k}"] = sum(int(a["n"]) for g, a in groups if g[c.alias] == k)
+        values[f"{c.alias}_rows"] = [
+            {"r": s["r"], "v": s[f"v{c.column.index}"], "k": k} for s, k in failing(c.alias, lambda v: v > 0)
+        ]
+    for index in layout.unique:
+        found: dict[Any, tuple[int, list[int]]] = {}
+        for g, a in groups:
+            key = g[f"d{index}"]
+            if key is not None:
+                count, rows_seen = found.get(key, (0, []))
+                found[key] = (count + int(a["n"]), rows_seen + list(a[f"d{index}_rows"]))
+        repeated = {key: sorted(rs) for key, (count, rs) in found.items() if count > 1}
+        values[f"dup_extra{index}"] = sum(found[key][0] - 1 for key in repeated)
+        values[f"dup_rows{index}"] = sorted(
+            (r, rs[0], key) for key, rs in repeated.items() for r in rs[1 : layout.samples + 1]
+        )[: layout.samples]
+    if "ts_latest" in layout.aggregates:
+        latest = [a["ts_latest"] for _, a in groups if a["ts_latest"] is not None]
+        values["ts_latest"] = max(latest) if latest else None
+        values["ts_future"] = sum(int(a["ts_future"] or 0) for _, a in groups)
+    return values

@@ -1,36 +1,39 @@
 """Run a plan's checks over a loaded dataset, as SQL pushed down into DuckDB.
 
-Every check except uniqueness is answered by one aggregate query (see ``compiler``), so the data
-is scanned once.
+Every check is answered by the grouped query of its column (see ``compiler``): one narrow query per
+column, each scanning only that column and the row number.
 
-Uniqueness needs a grouping, so each unique column gets one more query: group by a 64-bit hash of
-the value (much cheaper than grouping the strings), then confirm the few candidate groups on the
-values themselves, so a hash collision can never be reported as a duplicate.
+Uniqueness needs the values compared with each other. DuckDB's hash aggregate over millions of
+distinct values measured about 0.5 µs a row; reading out their 64-bit hashes and sorting them in
+numpy costs a fifth of that. The few values whose hash repeats are then grouped on, by value, in
+the column's own query, so a hash collision can never be reported as a duplicate.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from catalog.quality.compiler import (
     SAMPLE_CHARS,
     Coded,
     Column,
-    aggregate_query,
     coded_checks,
     ensure_function,
     ensure_region_table,
     masker,
     plan_columns,
-    text_of,
+    queries,
+    summarise,
+    unique_key,
 )
-from catalog.quality.dataset import DATA, ROW, Dataset, deadline
+from catalog.quality.dataset import DATA, Dataset, deadline
 from catalog.quality.errors import QualityError
 from catalog.quality.results import CheckKind, CheckResult, Freshness, QualityReport, Sample
 from catalog.quality.rules import RegionCode, sql_ident
@@ -48,15 +51,21 @@ def check(dataset: Dataset, plan: QualityPlan) -> QualityReport:
         ensure_region_table(dataset.con)
     for function in {f for c in coded if c.rule is not None for f in c.rule.functions()}:
         ensure_function(dataset.con, function)
-    query, layout = aggregate_query(columns, coded, plan, as_of)
+    registered: list[str] = []
     try:
         with deadline(dataset.con, dataset.limits.check_timeout_s):
-            values = dict(zip(layout, dataset.con.execute(query).fetchall()[0], strict=True))
-            duplicates = {
-                col.name: _duplicates(dataset.con, col, plan.samples)
-                for col in columns
-                if col.spec is not None and col.spec.unique
-            }
+            candidates = {}
+            for col in columns:
+                if col.spec is not None and col.spec.unique:
+                    repeated = _repeated_hashes(dataset.con, col)
+                    if len(repeated):
+                        name = f"__zt_repeated{col.index}"
+                        dataset.con.register(name, pa.table({"h": pa.array(repeated, pa.uint64())}))
+                        registered.append(name)
+                        candidates[col.index] = name
+            values: dict[str, Any] = {"n": dataset.rows}
+            for query, layout in queries(columns, coded, plan, as_of, candidates):
+                values.update(summarise(dataset.con.execute(query).fetchall(), layout, coded))
     except duckdb.InterruptException as exc:
         raise QualityError(
             f"质量检查超时（超过 {dataset.limits.check_timeout_s:g} 秒），请缩小数据范围"
@@ -65,6 +74,9 @@ def check(dataset: Dataset, plan: QualityPlan) -> QualityReport:
         raise QualityError(f"数据过大，超出检查引擎的内存上限（{dataset.limits.memory_limit}）") from exc
     except duckdb.Error as exc:
         raise QualityError(f"质量检查执行失败：{str(exc).strip().splitlines()[0][:300]}") from exc
+    finally:
+        for name in registered:
+            dataset.con.unregister(name)
 
     total = int(values["n"])
     results = [_volume(total, plan.min_rows)]
@@ -72,7 +84,7 @@ def check(dataset: Dataset, plan: QualityPlan) -> QualityReport:
         if col.spec and col.spec.required:
             results.append(_completeness(col, total, values))
         if col.spec and col.spec.unique:
-            results.append(_uniqueness(col, values, duplicates[col.name]))
+            results.append(_uniqueness(col, values))
         for c in coded:
             if c.column is col:
                 results.append(_coded_result(c, values))
@@ -88,38 +100,14 @@ def check(dataset: Dataset, plan: QualityPlan) -> QualityReport:
     )
 
 
-@dataclass(frozen=True)
-class _Duplicates:
-    extra_rows: int  # rows repeating a value seen on an earlier row
-    samples: tuple[Sample, ...]
-
-
-def _duplicates(con: duckdb.DuckDBPyConnection, col: Column, n: int) -> _Duplicates:
-    value = (
-        text_of(col, fast=False)
-        if col.is_text or col.needs_text
-        else f"CASE WHEN NOT {col.missing} THEN {col.raw} END"
-    )
-    keyed = f"SELECT r, {value} AS k FROM (SELECT {ROW} AS r, {sql_ident(col.name)} AS {col.raw} FROM {DATA})"
-    candidates = con.execute(
-        f"SELECT h FROM (SELECT hash(k) AS h FROM ({keyed}) WHERE k IS NOT NULL) GROUP BY h HAVING count(*) > 1"
-    ).fetchall()
-    if not candidates:
-        return _Duplicates(0, ())
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE __zt_candidates AS SELECT unnest(?::UBIGINT[]) AS h",
-        [[h for (h,) in candidates]],
-    )
-    groups = con.execute(
-        f"SELECT count(*) - 1 AS extra, list(r ORDER BY r)[:{n + 1}] AS rs, any_value(k) AS k "
-        f"FROM ({keyed}) WHERE k IS NOT NULL AND hash(k) IN (SELECT h FROM __zt_candidates) "
-        "GROUP BY k HAVING count(*) > 1"
-    ).fetchall()
-    con.execute("DROP TABLE __zt_candidates")
-    extra = sum(int(g[0]) for g in groups)
-    repeats = sorted((r, rows[0], str(k)) for _, rows, k in groups for r in rows[1:])[:n]
-    samples = tuple(Sample(r, _shown(value, str), f"与第 {first} 行重复") for r, first, value in repeats)
-    return _Duplicates(extra, samples)
+def _repeated_hashes(con: duckdb.DuckDBPyConnection, col: Column) -> np.ndarray[Any, np.dtype[np.uint64]]:
+    """The 64-bit hashes that more than one present value of ``col`` has (few, or none)."""
+    keyed = f"SELECT {unique_key(col)} AS k FROM (SELECT {sql_ident(col.name)} AS {col.raw} FROM {DATA})"
+    hashes: np.ndarray[Any, np.dtype[np.uint64]] = con.execute(
+        f"SELECT hash(k) AS h FROM ({keyed}) WHERE k IS NOT NULL"
+    ).fetchnumpy()["h"]
+    hashes.sort()
+    return np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
 
 
 # ---- results ----------------------------------------------------------------------------------
@@ -163,24 +151,26 @@ def _completeness(col: Column, total: int, values: dict[str, Any]) -> CheckResul
     )
 
 
-def _uniqueness(col: Column, values: dict[str, Any], found: _Duplicates) -> CheckResult:
+def _uniqueness(col: Column, values: dict[str, Any]) -> CheckResult:
     assert col.spec is not None
     mask = masker(col.spec)
-    description = (
-        f"「{col.name}」列有 {found.extra_rows} 行与前面的行重复"
-        if found.extra_rows
-        else f"「{col.name}」列没有重复值"
+    extra = int(values.get(f"dup_extra{col.index}", 0))
+    repeats = values.get(f"dup_rows{col.index}", [])
+    description = f"「{col.name}」列有 {extra} 行与前面的行重复" if extra else f"「{col.name}」列没有重复值"
+    samples = tuple(
+        Sample(int(r), mask(shown) if (shown := _shown(value, str)) else shown, f"与第 {first} 行重复")
+        for r, first, value in repeats
     )
     return CheckResult(
         CheckKind.UNIQUENESS,
         col.name,
         "唯一",
         int(values[f"present{col.index}"]),
-        found.extra_rows,
+        extra,
         col.spec.tolerance,
         description,
-        (("重复", found.extra_rows),) if found.extra_rows else (),
-        tuple(Sample(s.row, mask(s.value) if s.value else s.value, s.reason) for s in found.samples),
+        (("重复", extra),) if extra else (),
+        samples,
     )
 
 

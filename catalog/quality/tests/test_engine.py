@@ -296,8 +296,8 @@ def test_it_interrupts_a_query_past_its_deadline(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "one.csv", ["a"], [["1"]])
     with (
         load_csv(path, ["a"]) as dataset,
-        deadline(dataset.con, 0.2),
         pytest.raises(Exception, match="Interrupt"),
+        deadline(dataset.con, 0.2),
     ):
         dataset.con.execute("SELECT count(*) FROM range(100000000000) a, range(10) b").fetchall()
 

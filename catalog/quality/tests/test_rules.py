@@ -44,6 +44,7 @@ from core.identifiers import (
     is_valid_region_code,
     is_valid_resident_id,
     region_code_table,
+    resident_id_check_char,
 )
 
 
@@ -134,6 +135,114 @@ def test_it_judges_each_value_as_core_identifiers_does(
     validity = result(report, "validity", "值")
     assert validity.failed == len(expected_bad)
     assert {s.row for s in validity.samples} == expected_bad
+
+
+def _id(body17: str) -> str:
+    return body17 + resident_id_check_char(body17)
+
+
+# Texts a fast path reads raw (a BIGINT cast, a byte-level UDF, a strptime) that the cast accepts
+# or the bytes resemble, though the rule does not: each must be judged as the trimming path would.
+TRICKY: list[tuple[str, Rule, Callable[[str], bool], list[str]]] = [
+    (
+        "resident_id",
+        ResidentId(),
+        lambda v: is_valid_resident_id(v, today=AS_OF),
+        [
+            _id("11010519491231002"),
+            _id("11010519491231003")[:-1] + "x",
+            " " + _id("11010519491231004"),
+            _id("11010519491231005") + "\t",
+            "+" + _id("11010519491231006")[1:],
+            "110105195001016000",
+            "110105195001016e03",  # the same number, were the cast trusted
+            "1000000000000000e2",
+            "10000000e000000010",
+            "1.00000000000000e17",
+            "1_1010519491231002",
+            "0x016345785D8A0000",
+            "011010519491231002",
+            _id("11010519490229002"),
+            _id("11010520000229002"),
+            _id("11010519000229002"),
+            _id("11010520250701002"),
+            _id("11010520250630002"),
+            _id("11010518491231002"),
+            _id("11010518500101002"),
+            _id("00010519491231002"),
+            _id("99010519491231002"),
+            "11010519491231002Ｘ",
+        ],
+    ),
+    (
+        "mobile",
+        Mobile(),
+        is_valid_mobile,
+        [
+            "13812345678",
+            " 13812345678",
+            "13812345678 ",
+            "+3812345678",
+            "0x309CE5400",
+            "1.38123e10",
+            "13_12345678",
+            "1381234567e",
+            "1380000e+04",
+            "12812345678",
+            "19999999999",
+            "20000000000",
+            "013812345678",
+        ],
+    ),
+    (
+        "region_code",
+        RegionCode(),
+        is_valid_region_code,
+        [
+            "110000",
+            " 110000",
+            "+11000",
+            "1100e2",
+            "1000e2",
+            "11_000",
+            "011000",
+            "110000\u3000",
+            "329999",
+            "110101",
+            "0x1ADB",
+        ],
+    ),
+    (
+        "credit_code",
+        CreditCode(),
+        is_valid_credit_code,
+        [
+            "91110000600037341L",
+            "91110000600037341l",
+            " 91110000600037341L",
+            "91110000600037341L ",
+            "91110000600037341I",
+            "91110000600037341",
+            "911100006000373410L",
+            "9111000060003734ÄL",
+            "91110000600037341M",
+            "９1110000600037341L",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "rule", "python", "values"), TRICKY, ids=[c[0] for c in TRICKY])
+def test_it_reads_raw_texts_on_the_fast_path_as_the_trimming_path_would(
+    tmp_path: Path, name: str, rule: Rule, python: Callable[[str], bool], values: list[str]
+) -> None:
+    expected_bad = {row for row, value in enumerate(values, start=1) if not python(value)}
+    plan = QualityPlan((ColumnSpec("值", rule=rule),), as_of=AS_OF, samples=100)
+
+    validity = result(run_csv(tmp_path, ["值"], [[v] for v in values], plan), "validity", "值")
+
+    assert {s.row for s in validity.samples} == expected_bad
+    assert validity.failed == len(expected_bad)
 
 
 def test_it_names_the_reason_of_each_failed_resident_id(tmp_path: Path) -> None:
