@@ -9,6 +9,7 @@ history of weekly new-form works and one review step is overdue.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -91,9 +92,9 @@ def load() -> str:
 
 def _items(p: dict[str, User], operator: User, office: Unit, ch: dict[str, Channel], now: datetime) -> int:
     def create(key: str, title: str, channels: list[Channel], when: datetime, *, by: User | None = None,
-               **kw: object) -> ContentItem:
+               **kw: Any) -> ContentItem:
         return workflow.create_item(by or p["editor"], office, title=title, body=TEXTS[key], channels=channels,
-                                    now=when, **kw)  # type: ignore[arg-type]
+                                    now=when, **kw)
 
     def reviewed(item: ContentItem, when: datetime, until: str = "approved", **final: str) -> ContentItem:
         workflow.submit(item.author or p["editor"], item, now=when)
@@ -105,7 +106,7 @@ def _items(p: dict[str, User], operator: User, office: Unit, ch: dict[str, Chann
                             now=when + timedelta(hours=n + 1), **(final if n == 2 else {}))
         return item
 
-    def published(key: str, title: str, channels: list[Channel], days: int, **kw: object) -> ContentItem:
+    def published(key: str, title: str, channels: list[Channel], days: int, **kw: Any) -> ContentItem:
         when = now - timedelta(days=days, hours=3)
         item = reviewed(create(key, title, channels, when, **kw), when)
         workflow.publish(p["editor"], item, now=when + timedelta(hours=4))
