@@ -13,12 +13,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from text.proofread import lm as lm_mod
-from text.proofread.typo_lexicon import NEAR_SHAPE, NEAR_SOUND, SAME_SYLLABLE, SAME_TONE, Lexicon, is_cjk
+from text.proofread.typo_lexicon import NEAR_SHAPE, NEAR_SOUND, SAME_SYLLABLE, SAME_TONE, Lexicon
 
 FloatMatrix = npt.NDArray[np.float32]
 
@@ -33,8 +34,13 @@ FEATURES = (
     "orig_word_logf", "orig_in_word", "cand_word_logf", "cand_word_long", "word_logf_gain",
     "same_tone", "same_syllable", "near_sound", "near_shape", "common_typo",
     "orig_char_logp", "cand_char_logp", "orig_unknown", "orig_context_logp",
-    "left_context", "right_context", "after_surname",
+    "left_context", "right_context",
 )
+_SEG = FEATURES.index("seg_delta")
+_SEG_POS = FEATURES.index("seg_delta_pos")
+# The screening model sees everything but the segmentation features.
+SCREEN_COLUMNS = [i for i, f in enumerate(FEATURES) if not f.startswith("seg_")]
+SCREEN_FEATURES = tuple(FEATURES[i] for i in SCREEN_COLUMNS)
 
 # Common surnames that rarely start an ordinary word in running text: a character right after one
 # (with no dictionary word joining them) is likely part of a personal name, which the dictionary
@@ -44,7 +50,7 @@ SURNAMES = frozenset(
     "陆廖姚邱夏谭韦贾邹熊孟秦阎薛侯雷郝孔邵毛顾赖贺严尹钱施龚伍")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to create
 class Candidate:
     """Replace ``text[index]`` (a chunk of the checked text starting at ``offset``) by ``char``."""
 
@@ -57,85 +63,108 @@ class Candidate:
     orig_word_logf: float | None  # best dictionary word of 2–4 characters covering the original
     cand_word_logf: float  # the word the change makes
     cand_word_len: int
+    word_start: int  # where that word starts in ``text``
+    left_context: int  # Chinese characters right before ``index`` (at most 3)
+    right_context: int  # … and right after it
 
 
-def candidate_features(lm: lm_mod.CharLM, lexicon: Lexicon, cands: Sequence[Candidate]
-                       ) -> tuple[FloatMatrix, npt.NDArray[np.bool_]]:
-    """A feature row per candidate, and the mask of those worth scoring (other rows stay zero)."""
+def candidate_features(lm: lm_mod.CharLM, lexicon: Lexicon, cands: Sequence[Candidate],
+                       screen: TypoModel | None = None) -> tuple[FloatMatrix, npt.NDArray[np.bool_]]:
+    """A feature row per candidate, and the mask of those worth scoring (other rows stay zero).
+
+    The segmentation features cost the most; with a ``screen`` (a model on the other features)
+    they are computed only for candidates it gives at least its ``report_threshold``.
+    """
     m = len(cands)
     n = lm.order
-    width = 2 * n - 1
-    rows = np.empty((2 * m, width), dtype=np.int64)
-    valid = np.empty((2 * m, n), dtype=bool)
-    padded_cache: dict[int, npt.NDArray[np.int64]] = {}
-    cand_ids = np.empty(m, dtype=np.int64)
-    orig_ids = np.empty(m, dtype=np.int64)
-    steps = np.arange(n)
-    for r, c in enumerate(cands):
-        key = id(c.ids)
-        padded = padded_cache.get(key)
-        if padded is None:
-            padded = np.asarray([lm_mod.BOUNDARY] * (n - 1) + c.ids + [lm_mod.BOUNDARY] * n, dtype=np.int64)
-            padded_cache[key] = padded
-        window = padded[c.index:c.index + width]
-        rows[2 * r] = window
-        rows[2 * r + 1] = window
-        cid = lm.char_id(c.char)
-        rows[2 * r + 1, n - 1] = cid
-        cand_ids[r] = cid
-        orig_ids[r] = window[n - 1]
-        ok = c.index + steps <= len(c.ids)
-        valid[2 * r] = ok
-        valid[2 * r + 1] = ok
-    scores = lm.window_scores(rows, valid)
-    orig_lm = scores[0::2]
-    lm_delta = scores[1::2] - orig_lm
-    n_valid = valid[0::2].sum(axis=1)
-
+    rows, valid = lm_rows(lm, cands, 1)
+    id_of = lm.ids.get
+    cand_ids = np.fromiter((id_of(c.char, lm_mod.UNK) for c in cands), dtype=np.int64, count=m)
+    orig_ids = rows[:, n - 1].copy()
+    changed = rows.copy()
+    changed[:, n - 1] = cand_ids
+    # Several candidates share a position: score each written window once.
+    _, first, back = np.unique(np.hstack([rows, valid]), axis=0, return_index=True, return_inverse=True)
+    scores = lm.window_scores(np.vstack([rows[first], changed]), np.vstack([valid[first], valid]))
+    orig_lm = scores[:len(first)][back.reshape(-1)]
+    lm_delta = scores[len(first):] - orig_lm
+    n_valid = valid.sum(axis=1)
     uni_orig = lm.unigram[orig_ids]
     uni_cand = lm.unigram[cand_ids]
 
     keep = lm_delta > MIN_LM_DELTA
     x = np.zeros((m, len(FEATURES)), dtype=np.float32)
-    seg_before: dict[tuple[int, int], float] = {}
-    for r in np.flatnonzero(keep):
+    for r in np.flatnonzero(keep).tolist():
         c = cands[r]
-        lo = max(0, c.index - SEG_CONTEXT)
-        hi = c.index + SEG_CONTEXT + 1
-        before = c.text[lo:hi]
-        j = c.index - lo
-        after = before[:j] + c.char + before[j + 1:]
-        key = (id(c.ids), c.index)
-        sb = seg_before.get(key)
-        if sb is None:
-            sb = seg_before[key] = lexicon.segment_score(before)
-        seg_delta = lexicon.segment_score(after) - sb
-        ow = NO_WORD if c.orig_word_logf is None else c.orig_word_logf
-        d = float(lm_delta[r])
-        after_surname = _after_surname(lexicon, c.text, c.index)
-        if after_surname:
+        if _after_surname(lexicon, c.text, c.index):
             # Names: the ECSpell training sets hold too few to learn from, correct text is full of them.
             keep[r] = False
             continue
+        ow = NO_WORD if c.orig_word_logf is None else c.orig_word_logf
+        d = float(lm_delta[r])
         x[r] = (
-            d, max(d, 0.0), seg_delta, max(seg_delta, 0.0),
+            d, max(d, 0.0), 0.0, 0.0,
             ow, c.orig_word_logf is not None, c.cand_word_logf, c.cand_word_len >= 3, c.cand_word_logf - ow,
             bool(c.reason & SAME_TONE), bool(c.reason & SAME_SYLLABLE), bool(c.reason & NEAR_SOUND),
             bool(c.reason & NEAR_SHAPE), bool(c.reason & 16),
             uni_orig[r], uni_cand[r], orig_ids[r] == lm_mod.UNK, float(orig_lm[r]) / max(int(n_valid[r]), 1),
-            _run(c.text, c.index, -1), _run(c.text, c.index, 1), after_surname,
+            c.left_context, c.right_context,
         )
+    if screen is not None and keep.any():
+        keep &= screen.predict(x[:, SCREEN_COLUMNS]) >= screen.report_threshold
+    seg_before: dict[tuple[int, int], float] = {}
+    segment_score = lexicon.segment_score
+    for r in np.flatnonzero(keep).tolist():
+        c = cands[r]
+        lo = max(0, c.index - SEG_CONTEXT)
+        before = c.text[lo:c.index + SEG_CONTEXT + 1]
+        j = c.index - lo
+        key = (id(c.ids), c.index)
+        sb = seg_before.get(key)
+        if sb is None:
+            sb = seg_before[key] = segment_score(before)
+        seg_delta = segment_score(before[:j] + c.char + before[j + 1:]) - sb
+        x[r, _SEG] = seg_delta
+        x[r, _SEG_POS] = max(seg_delta, 0.0)
     return x, keep
 
 
-def _run(text: str, index: int, step: int, cap: int = 3) -> int:
-    """How many Chinese characters (up to ``cap``) sit next to ``index`` on one side."""
-    k = 0
-    i = index + step
-    while k < cap and 0 <= i < len(text) and is_cjk(text[i]):
-        k += 1
-        i += step
-    return k
+class _Located(Protocol):
+    @property
+    def ids(self) -> list[int]: ...
+    @property
+    def index(self) -> int: ...
+
+
+def lm_rows(lm: lm_mod.CharLM, cands: Sequence[_Located], span: int
+            ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """For each candidate, the ids around its ``span`` changed characters as ``CharLM.window_scores``
+    takes them, and which of the n-grams lie inside the text."""
+    n = lm.order
+    width = 2 * (n - 1) + span
+    m = len(cands)
+    starts: dict[int, int] = {}
+    buf: list[int] = []
+    offsets = np.empty(m, dtype=np.int64)
+    lengths = np.empty(m, dtype=np.int64)
+    index = np.empty(m, dtype=np.int64)
+    pad_left = [lm_mod.BOUNDARY] * (n - 1)
+    pad_right = [lm_mod.BOUNDARY] * (n - 1 + span)
+    for r, c in enumerate(cands):
+        key = id(c.ids)
+        st = starts.get(key)
+        if st is None:
+            st = starts[key] = len(buf)
+            buf.extend(pad_left)
+            buf.extend(c.ids)
+            buf.extend(pad_right)
+        offsets[r] = st + c.index
+        lengths[r] = len(c.ids)
+        index[r] = c.index
+    big = np.asarray(buf, dtype=np.int64)
+    rows = big[offsets[:, None] + np.arange(width)[None, :]]
+    valid = index[:, None] + np.arange(n + span - 1)[None, :] <= lengths[:, None]
+    return rows, valid
 
 
 def _after_surname(lexicon: Lexicon, text: str, index: int) -> bool:

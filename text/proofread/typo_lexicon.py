@@ -91,10 +91,10 @@ def load_lexicon(extra_words_path: Path | None = None) -> Lexicon:
                 freqs[w] = max(freqs.get(w, 0), GONGWEN_FREQ)
     total = float(sum(freqs.values()))
     log_total = math.log10(total)
-    words = {w: math.log10(f) - log_total for w, f in freqs.items()}
+    words = {w: math.log10(freq) - log_total for w, freq in freqs.items()}
     patterns: dict[str, str] = {}
-    for w, f in freqs.items():
-        if not 2 <= len(w) <= 4 or (f < MIN_TARGET_FREQ and w not in gongwen):
+    for w, freq in freqs.items():
+        if not 2 <= len(w) <= 4 or (freq < MIN_TARGET_FREQ and w not in gongwen):
             continue
         if not all(is_cjk(c) for c in w):
             continue

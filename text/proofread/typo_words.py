@@ -1,11 +1,12 @@
-"""Two wrong characters in a row that sound like a word: 鱼蒜 → 预算, 身披 → 审批, 元泽 → 原则.
+"""Two wrong characters in a row that sound like a word: 鱼蒜 → 预算, 自愿 → 资源, 元泽 → 原则.
 
 A fifth of the typos in the ECSpell official-document set are such pairs (pinyin input methods
 pick the wrong word, not the wrong character), and the one-character candidates of ``typos`` cannot
-reach them: changing one character of 鱼蒜 makes no word. Here every two-character stretch that is
-no word, inside no word, is looked up by its toneless pinyin among dictionary words; the best
-match is scored by the character LM and the segmentation like single characters are, and by its
-own small logistic model (``data/typo_pair_model.json``).
+reach them: changing one character of 鱼蒜 makes no word. Here every two-character stretch that no
+common word covers (or whose own word is the commonest there) is looked up by its toneless pinyin
+among dictionary words; a clearly more common match is scored by the character LM and the
+segmentation like single characters are, and by its own small logistic model
+(``data/typo_pair_model.json``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from text.proofread import lm as lm_mod
+from text.proofread.typo_features import lm_rows
 from text.proofread.typo_lexicon import MIN_TARGET_FREQ, Lexicon, is_cjk
 
 PAIR_FEATURES = ("lm_delta", "seg_delta", "cand_word_logf", "same_tone_chars", "left_context",
@@ -46,7 +48,7 @@ def _plain(reading: str) -> str:
     return reading.rstrip("012345")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PairCandidate:
     offset: int
     text: str = field(repr=False)
@@ -81,17 +83,18 @@ class PinyinWords:
         words = self.lexicon.words
         out: list[PairCandidate] = []
         n = len(text)
+        plain = self.plain
         for s in range(n - 1):
-            w = text[s:s + 2]
-            a, b = self.plain.get(w[0]), self.plain.get(w[1])
-            if not a or not b:
-                continue
             # Real words are candidates too (自愿 → 资源 in "公共自愿交易"); the stretch is skipped
             # when a more common word, or any common one, already covers one of its characters.
-            own = words.get(w)
-            limit = NEIGHBOUR_WORD_LOGF if own is None else max(own, NEIGHBOUR_WORD_LOGF)
             ob0, ob1 = orig_best[s], orig_best[s + 1]
-            if (ob0 is not None and ob0 > limit) or (ob1 is not None and ob1 > limit):
+            top = max(-99.0 if ob0 is None else ob0, -99.0 if ob1 is None else ob1)
+            w = text[s:s + 2]
+            own = None if top == -99.0 else words.get(w)  # no word covers them: w is none either
+            if top > NEIGHBOUR_WORD_LOGF and (own is None or top > own):
+                continue
+            a, b = plain.get(w[0]), plain.get(w[1])
+            if not a or not b:
                 continue
             best: tuple[str, float] | None = None
             for key in product(a, b):
@@ -112,31 +115,22 @@ class PinyinWords:
     def features(self, lm: lm_mod.CharLM, cands: Sequence[PairCandidate]) -> npt.NDArray[np.float32]:
         n = lm.order
         m = len(cands)
-        width = 2 * n
-        rows = np.empty((2 * m, width), dtype=np.int64)
-        valid = np.empty((2 * m, n + 1), dtype=bool)
-        steps = np.arange(n + 1)
+        rows, valid = lm_rows(lm, cands, 2)
+        changed = rows.copy()
+        changed[:, n - 1] = [lm.char_id(c.word[0]) for c in cands]
+        changed[:, n] = [lm.char_id(c.word[1]) for c in cands]
+        scores = lm.window_scores(np.vstack([rows, changed]), np.vstack([valid, valid]), span=2)
+        lm_delta = scores[m:] - scores[:m]
+        uni = np.minimum(lm.unigram[rows[:, n - 1]], lm.unigram[rows[:, n]])
         x = np.zeros((m, len(PAIR_FEATURES)), dtype=np.float32)
-        for r, c in enumerate(cands):
-            padded = [lm_mod.BOUNDARY] * (n - 1) + c.ids + [lm_mod.BOUNDARY] * n
-            window = np.asarray(padded[c.index:c.index + width], dtype=np.int64)
-            rows[2 * r] = window
-            rows[2 * r + 1] = window
-            rows[2 * r + 1, n - 1] = lm.char_id(c.word[0])
-            rows[2 * r + 1, n] = lm.char_id(c.word[1])
-            ok = c.index + steps <= len(c.ids)
-            valid[2 * r] = ok
-            valid[2 * r + 1] = ok
-        scores = lm.window_scores(rows, valid, span=2)
         for r, c in enumerate(cands):
             lo = max(0, c.index - SEG_CONTEXT)
             before = c.text[lo:c.index + 2 + SEG_CONTEXT]
             j = c.index - lo
             after = before[:j] + c.word + before[j + 2:]
             seg = self.lexicon.segment_score(after) - self.lexicon.segment_score(before)
-            logp = min(lm.unigram[c.ids[c.index]], lm.unigram[c.ids[c.index + 1]])
-            x[r] = (scores[2 * r + 1] - scores[2 * r], seg, c.word_logf, c.same_tone,
-                    _run(c.text, c.index - 1, -1), _run(c.text, c.index + 2, 1), float(logp),
+            x[r] = (lm_delta[r], seg, c.word_logf, c.same_tone,
+                    _run(c.text, c.index - 1, -1), _run(c.text, c.index + 2, 1), uni[r],
                     c.orig_word_logf is not None, NO_WORD if c.orig_word_logf is None else c.orig_word_logf)
         return x
 

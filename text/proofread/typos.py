@@ -5,13 +5,17 @@ How a finding comes about (precision first — a checker that cries wolf is not 
 1. Candidates. At every Chinese character, the characters it is commonly mistaken for (same or
    similar sound, similar shape: ``typo_lexicon``) are kept only where putting one in makes a known
    word of 2–4 characters (``以经`` → ``已经``), or where the text holds a listed non-standard word form
-   (``耽心`` → ``担心``).
+   (``耽心`` → ``担心``). Two wrong characters that sound like a word (``鱼蒜`` → ``预算``) come from
+   ``typo_words``.
 2. Evidence. Each candidate is scored by the character 4-gram model trained on government text
    (``lm``), by the best word segmentation before and after the change, and by word and character
    frequencies and the kind of confusion (``typo_features``).
-3. Decision. A logistic model trained at build time on real typos (ECSpell training splits) turns
-   the evidence into a probability; only candidates above a threshold chosen on correct text are
-   reported, the surer ones as WARNING.
+3. Decision. Logistic models trained at build time on real typos (ECSpell training splits) turn
+   the evidence into a probability. A sentence gets findings only when one candidate reaches the
+   report threshold (0.8, chosen on correct text: ~0.7 % of correct news sentences get one); then
+   the other candidates of that sentence are reported from the lower companion threshold (0.2),
+   since typos come in clusters and a half-corrected sentence helps nobody. WARNING from 0.9,
+   INFO below.
 
 Load once per process: ``TypoChecker.default()``. No model is fetched at run time: everything comes
 from ``data/`` and the ``jieba`` package.
@@ -19,6 +23,7 @@ from ``data/`` and the ``jieba`` package.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +34,7 @@ import numpy.typing as npt
 
 from text.proofread import lm as lm_mod
 from text.proofread.findings import Finding, Kind, Severity
-from text.proofread.typo_features import FEATURES, Candidate, TypoModel, candidate_features
+from text.proofread.typo_features import FEATURES, SCREEN_FEATURES, Candidate, TypoModel, candidate_features
 from text.proofread.typo_lexicon import (
     DATA_DIR,
     GAP,
@@ -37,7 +42,6 @@ from text.proofread.typo_lexicon import (
     NEAR_SOUND,
     SAME_SYLLABLE,
     Lexicon,
-    is_cjk,
     load_common_typos,
     load_confusion,
     load_lexicon,
@@ -46,6 +50,9 @@ from text.proofread.typo_words import PAIR_FEATURES, PairCandidate, PinyinWords,
 
 __all__ = ["TypoChecker", "Candidates"]
 
+_HAS_CJK = re.compile("[\u4e00-\u9fff]")
+_RIGHTS = ((1, 4), (0, 3), (0, 2), (0, 1))  # with a left part of k characters, right parts of these lengths
+OVERLAP_CACHE = 200_000  # entries (~40 MB at most) before the cache of pattern overlaps starts again
 # Chunks never exceed this many characters, so work per chunk is bounded and the whole check is
 # linear in the length of the text.
 MAX_CHUNK = 200
@@ -88,7 +95,7 @@ def split_chunks(text: str) -> list[_Chunk]:
             soft = -1
     if start < n:
         chunks.append(_Chunk(start, folded[start:]))
-    return [c for c in chunks if any(is_cjk(ch) for ch in c.text)]
+    return [c for c in chunks if _HAS_CJK.search(c.text)]
 
 
 @dataclass
@@ -105,7 +112,8 @@ class TypoChecker:
 
     def __init__(self, lm: lm_mod.CharLM, lexicon: Lexicon, confusion: dict[str, dict[str, int]],
                  common_typos: dict[str, str], pinyin_words: PinyinWords,
-                 model: TypoModel | None = None, pair_model: TypoModel | None = None) -> None:
+                 model: TypoModel | None = None, pair_model: TypoModel | None = None,
+                 screen: TypoModel | None = None) -> None:
         self.lm = lm
         self.lexicon = lexicon
         self.confusion = confusion
@@ -113,7 +121,10 @@ class TypoChecker:
         self.pinyin_words = pinyin_words
         self.model = model
         self.pair_model = pair_model
-        self._typo_lengths = sorted({len(w) for w in common_typos}, reverse=True)
+        self.screen = screen
+        self._overlaps: dict[tuple[str, str], Sequence[str]] = {}
+        self._typo_re = re.compile("|".join(map(re.escape, sorted(common_typos, key=len, reverse=True)))) \
+            if common_typos else None
 
     @classmethod
     def load(cls, data_dir: Path = DATA_DIR, with_models: bool = True) -> TypoChecker:
@@ -122,7 +133,8 @@ class TypoChecker:
                    load_common_typos(data_dir / "common_typos.txt"),
                    PinyinWords(lexicon, load_char_pinyin(data_dir / "char_pinyin.tsv")),
                    TypoModel.load(data_dir / "typo_model.json", FEATURES) if with_models else None,
-                   TypoModel.load(data_dir / "typo_pair_model.json", PAIR_FEATURES) if with_models else None)
+                   TypoModel.load(data_dir / "typo_pair_model.json", PAIR_FEATURES) if with_models else None,
+                   TypoModel.load(data_dir / "typo_screen_model.json", SCREEN_FEATURES) if with_models else None)
 
     @classmethod
     def default(cls) -> TypoChecker:
@@ -168,7 +180,7 @@ class TypoChecker:
         """Feature rows, and which candidates are worth scoring at all (the rest score 0)."""
         if not cands:
             return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0, dtype=bool)
-        return candidate_features(self.lm, self.lexicon, cands)
+        return candidate_features(self.lm, self.lexicon, cands, self.screen)
 
     def pair_features(self, cands: Sequence[PairCandidate]) -> npt.NDArray[np.float32]:
         if not cands:
@@ -184,6 +196,7 @@ class TypoChecker:
         confusion = self.confusion
         found: dict[tuple[int, str], Candidate] = {}
         ids: list[int] | None = None
+        overlaps = self._overlaps
         # Best word of 2–4 characters covering each position, as written.
         orig_best: list[float | None] = [None] * n
         for length in (2, 3, 4):
@@ -194,6 +207,19 @@ class TypoChecker:
                         cur = orig_best[k]
                         if cur is None or lf > cur:
                             orig_best[k] = lf
+        # Words hold only Chinese characters: no window crosses punctuation, digits or Latin.
+        run_start = [0] * n
+        start = 0
+        for i, ch in enumerate(t):
+            if not "\u4e00" <= ch <= "\u9fff":  # typo_lexicon.is_cjk, inlined: this loop is hot
+                start = i + 1
+            run_start[i] = start
+        run_end = [n] * n
+        end = n
+        for i in range(n - 1, -1, -1):
+            if not "\u4e00" <= t[i] <= "\u9fff":
+                end = i
+            run_end[i] = end
         for i, ch in enumerate(t):
             conf = confusion.get(ch)
             if conf is None:
@@ -202,39 +228,53 @@ class TypoChecker:
             if orig_lf is not None and orig_lf > COMMON_WORD_LOGF:
                 continue
             floor = -99.0 if orig_lf is None else orig_lf + MIN_WORD_GAIN
-            hits: dict[str, tuple[float, int]] = {}
-            for length in (2, 3, 4):
-                for s in range(max(0, i - length + 1), min(i, n - length) + 1):
-                    fits = patterns.get(t[s:i] + GAP + t[i + 1:s + length])
+            hits: dict[str, tuple[float, int, int]] = {}  # char → (word log10 freq, word length, start)
+            # Every way of putting position i into a word of 2–4 characters: (left part, right part).
+            lefts = [t[i - k:i] for k in range(min(i - run_start[i], 3) + 1)]
+            rights = [t[i + 1:i + 1 + k] for k in range(min(run_end[i] - 1 - i, 3) + 1)]
+            for a, left in enumerate(lefts):
+                head = left + GAP
+                lo, hi = _RIGHTS[a]
+                for right in rights[lo:hi]:
+                    key = head + right
+                    fits = patterns.get(key)
                     if not fits:
                         continue
-                    chosen = fits.intersection(conf) if isinstance(fits, frozenset) else [c for c in fits if c in conf]
+                    if isinstance(fits, frozenset):
+                        # Long answers (_的 fits hundreds) recur in every text: remember the overlap.
+                        chosen = overlaps.get((key, ch))
+                        if chosen is None:
+                            if len(overlaps) > OVERLAP_CACHE:
+                                overlaps.clear()
+                            chosen = overlaps[(key, ch)] = tuple(fits.intersection(conf))
+                    else:
+                        chosen = [c for c in fits if c in conf]
                     for c in chosen:
-                        wlf = words[t[s:i] + c + t[i + 1:s + length]]
+                        wlf = words[left + c + right]
                         if wlf < floor:
                             continue  # the change trades a word for a rarer one: almost never a typo
                         prev = hits.get(c)
                         if prev is None or wlf > prev[0]:
-                            hits[c] = (wlf, length)
-            for c, (wlf, length) in hits.items():
+                            hits[c] = (wlf, len(left) + len(right) + 1, i - len(left))
+            for c, (wlf, length, start) in hits.items():
                 if ids is None:
                     ids = self.lm.encode(t)
-                found[(i, c)] = Candidate(chunk.offset, t, ids, i, c, conf[c], orig_lf, wlf, length)
-        for length in self._typo_lengths:
-            for s in range(0, n - length + 1):
-                right = self.common_typos.get(t[s:s + length])
-                if right is None:
+                found[(i, c)] = Candidate(chunk.offset, t, ids, i, c, conf[c], orig_lf, wlf, length, start,
+                                          min(i - run_start[i], 3), min(run_end[i] - 1 - i, 3))
+        for match in self._typo_re.finditer(t) if self._typo_re else ():
+            s, wrong = match.start(), match.group()
+            right = self.common_typos[wrong]
+            for j, (was, fix) in enumerate(zip(wrong, right, strict=True)):
+                if was == fix:
                     continue
-                for j, (a, b) in enumerate(zip(t[s:s + length], right, strict=True)):
-                    if a == b:
-                        continue
-                    if ids is None:
-                        ids = self.lm.encode(t)
-                    prev_c = found.get((s + j, b))
-                    reason = (prev_c.reason if prev_c else confusion.get(a, {}).get(b, 0)) | COMMON_TYPO
-                    rlf = words.get(right, self.lexicon.floor)
-                    found[(s + j, b)] = Candidate(chunk.offset, t, ids, s + j, b, reason,
-                                                  words.get(t[s:s + length]), rlf, length)
+                if ids is None:
+                    ids = self.lm.encode(t)
+                prev_c = found.get((s + j, fix))
+                reason = (prev_c.reason if prev_c else confusion.get(was, {}).get(fix, 0)) | COMMON_TYPO
+                k = s + j
+                found[(k, fix)] = Candidate(chunk.offset, t, ids, k, fix, reason, words.get(wrong),
+                                            words.get(right, self.lexicon.floor), len(wrong), s,
+                                            min(k - run_start[k], 3), min(run_end[k] - 1 - k, 3))
         pairs = self.pinyin_words.candidates(chunk.offset, t, ids, self.lm, orig_best)
         return list(found.values()), pairs
 
@@ -242,42 +282,45 @@ class TypoChecker:
                 pair_p: npt.NDArray[np.float32]) -> list[Finding]:
         assert self.model is not None and self.pair_model is not None
         # (probability, start, replacement) per sentence chunk; the best per position.
-        options: dict[int, list[tuple[float, int, str, str]]] = {}
+        options: dict[int, list[tuple[float, int, str, str, int, int]]] = {}
         anchored: set[int] = set()
         for c, p in zip(found.chars, char_p, strict=True):
             if p >= self.model.companion_threshold:
-                options.setdefault(c.offset, []).append((float(p), c.offset + c.index, c.char, _rule(c.reason)))
+                quote = c.offset + c.word_start
+                options.setdefault(c.offset, []).append((float(p), c.offset + c.index, c.char, _rule(c.reason),
+                                                         quote, quote + c.cand_word_len))
                 if p >= self.model.report_threshold:
                     anchored.add(c.offset)
         for pc, p in zip(found.pairs, pair_p, strict=True):
             if p >= self.pair_model.companion_threshold:
-                options.setdefault(pc.offset, []).append((float(p), pc.offset + pc.index, pc.word, "typo.pinyin_word"))
+                start = pc.offset + pc.index
+                options.setdefault(pc.offset, []).append((float(p), start, pc.word, "typo.pinyin_word", start, start + 2))
                 if p >= self.pair_model.report_threshold:
                     anchored.add(pc.offset)
         findings: list[Finding] = []
         for offset in sorted(anchored):
             taken: set[int] = set()
-            for p, start, replacement, rule in sorted(options[offset], key=lambda o: -o[0]):
+            for p, start, replacement, rule, lo, hi in sorted(options[offset], key=lambda o: -o[0]):
                 span = range(start, start + len(replacement))
                 if taken.intersection(span):
                     continue
                 taken.update(span)
-                findings.append(self._finding(text, start, replacement, p, rule))
+                findings.append(self._finding(text, start, replacement, p, rule, lo, hi))
         findings.sort(key=lambda f: f.start)
         return findings
 
-    def _finding(self, text: str, start: int, replacement: str, p: float, rule: str) -> Finding:
+    def _finding(self, text: str, start: int, replacement: str, p: float, rule: str, lo: int, hi: int
+                 ) -> Finding:
+        """A finding for ``text[start:start + len(replacement)]``, quoting ``text[lo:hi]`` (the word
+        it belongs to: 「以经」 reads, 「以」 does not)."""
         assert self.model is not None
         end = start + len(replacement)
-        wrong = text[start:end]
-        # Quote a little context when the finding is a single character: 「以经」 reads, 「以」 does not.
-        lo = start - 1 if end - start == 1 and start > 0 and is_cjk(text[start - 1]) else start
-        hi = end + 1 if end - start == 1 and lo == start and end < len(text) and is_cjk(text[end]) else end
+        lo, hi = min(lo, start), max(hi, end)
         written = text[lo:hi]
         fixed = text[lo:start] + replacement + text[end:hi]
         severity = Severity.WARNING if p >= self.model.warning_threshold else Severity.INFO
-        return Finding(start=start, end=end, text=wrong, suggestion=replacement, kind=Kind.TYPO, severity=severity,
-                       message=f"疑似错别字：「{written}」应为「{fixed}」", rule=rule, confidence=p)
+        return Finding(start=start, end=end, text=text[start:end], suggestion=replacement, kind=Kind.TYPO,
+                       severity=severity, message=f"疑似错别字：「{written}」应为「{fixed}」", rule=rule, confidence=p)
 
 
 def _rule(reason: int) -> str:
