@@ -27,7 +27,7 @@ def test_it_prints_the_dry_run_as_json_with_the_documented_shape(db):
 
 
 def test_it_imports_for_real_and_reports_unknown_units(db, tmp_path):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--only", "plan", stdout=StringIO())
     assert Plan.objects.count() == 1
     doc = tmp_path / "p.txt"
     doc.write_text("县政府办公室文件\n洪政办发〔2024〕9号\n# 2024年工作要点\n一、任务\n"
@@ -40,10 +40,10 @@ def test_it_imports_for_real_and_reports_unknown_units(db, tmp_path):
 
 
 def test_it_loads_the_demo_idempotently(db):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--only", "plan", stdout=StringIO())
     counts = (User.objects.count(), Plan.objects.count(), Plan.objects.get().tasks.count())
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--only", "plan", stdout=out)
     assert (User.objects.count(), Plan.objects.count(), Plan.objects.get().tasks.count()) == counts
     assert "admin" in out.getvalue() and "Zhengtong@2023" in out.getvalue()
 
@@ -51,3 +51,8 @@ def test_it_loads_the_demo_idempotently(db):
 def test_it_fails_clearly_on_a_missing_file(db):
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import_plan", "/nonexistent/plan.docx", "--dry-run")
+
+
+def test_load_demo_names_the_apps_it_knows(db):
+    with pytest.raises(CommandError, match="没有这些应用的演示数据：nope"):
+        call_command("load_demo", "--only", "nope", stdout=StringIO())
