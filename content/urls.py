@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from content import admin_views, views
+from content import admin_views, channel_views, views
 
 app_name = "content"
 urlpatterns = [
@@ -23,6 +23,11 @@ urlpatterns = [
     path("dictionaries/<int:pk>/", admin_views.dictionary_edit, name="dictionary_edit"),
     path("dictionaries/<int:pk>/delete/", admin_views.dictionary_delete, name="dictionary_delete"),
     path("check/", admin_views.check_page, name="check"),
+    path("channels/", channel_views.channel_list, name="channel_list"),
+    path("channels/new/", channel_views.channel_edit, name="channel_create"),
+    path("channels/<int:pk>/", channel_views.channel_edit, name="channel_edit"),
+    path("channels/<int:pk>/webhooks/", channel_views.webhook_add, name="webhook_add"),
+    path("channels/<int:pk>/webhooks/<int:hook_pk>/delete/", channel_views.webhook_remove, name="webhook_remove"),
     path("feeds/<slug:slug>/rss.xml", views.feed_rss, name="feed_rss"),
     path("feeds/<slug:slug>/atom.xml", views.feed_atom, name="feed_atom"),
     path("feeds/<slug:slug>/feed.json", views.feed_json, name="feed_json"),

@@ -41,6 +41,8 @@ PAGES = {
     "dictionaries": ("admin", lambda c: reverse("content:dictionary_list") + "?family=outdated"),
     "dictionary_form": ("admin", lambda c: reverse("content:dictionary_create") + "?family=formulation"),
     "check": ("editor", lambda c: reverse("content:check")),
+    "channels": ("admin", lambda c: reverse("content:channel_list")),
+    "channel_form": ("admin", lambda c: reverse("content:channel_edit", args=[c["faulty"].channels.get().pk])),
 }
 
 
