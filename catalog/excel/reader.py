@@ -279,7 +279,7 @@ def _row_values(row: Any, number: int, strings: list[str], date_styles: set[int]
         else:
             column += 1
         raw = inline = formula = None
-        for child in cell:
+        for child in (cell[0],) if len(cell) == 1 else cell:  # one <v> or <is> as a rule: no child iterator
             child_tag = child.tag
             if child_tag == v_tag:
                 raw = child.text
@@ -303,8 +303,8 @@ def _row_values(row: Any, number: int, strings: list[str], date_styles: set[int]
         elif kind == "inlineStr":
             if inline is None:
                 value = raw
-            elif len(inline) == 1 and inline[0].tag == t_tag:  # the usual <is><t>…</t></is>
-                value = inline[0].text or ""
+            elif len(inline) == 1 and (only := inline[0]).tag == t_tag:  # the usual <is><t>…</t></is>
+                value = only.text or ""
             else:
                 value = _text_of(inline)
         elif raw is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +47,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[CellError] = field(default_factory=list)
     more_errors: int = 0  # errors beyond MAX_ERRORS, counted but not listed
-    timings: dict[str, float] = field(default_factory=dict)  # read / validate / write, seconds
+    timings: dict[str, float] = field(default_factory=dict)  # read / validate / write (+ _cpu), seconds
 
     @property
     def ok(self) -> bool:
@@ -67,6 +70,16 @@ class ImportReport:
 
     def error_rows(self) -> set[int]:
         return {e.row for e in self.errors if e.row is not None}
+
+    @contextmanager
+    def timing(self, phase: str) -> Iterator[None]:
+        """Add the block's wall and CPU seconds to timings[phase] and timings[phase + "_cpu"]."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - wall
+            self.timings[f"{phase}_cpu"] = self.timings.get(f"{phase}_cpu", 0.0) + time.process_time() - cpu
 
 
 def display(value: Any) -> str:

@@ -7,14 +7,21 @@ The national 1272号 template works this way: "every row of one resource carries
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from catalog import rules, services
-from catalog.excel.base import ParsedRow, Units, apply_all, load, require_importer, resolve_unit
+from catalog.excel.base import (
+    ParsedRow,
+    Units,
+    apply_all,
+    collector_paused,
+    load,
+    require_importer,
+    resolve_unit,
+)
 from catalog.excel.cells import split_list
 from catalog.excel.layout import NO, RESOURCES, STATUS_LABELS, YES, Column
 from catalog.excel.report import ImportReport, display
@@ -40,6 +47,11 @@ ITEM_DEFAULTS: dict[str, Any] = {"data_type": "C", "length": None, "is_sensitive
                                  "description": ""}
 # The 信息资源代码 form of spec §3, as catalog.rules checks it: `{分类编码}/{6位顺序码}`.
 _CODE_FORM = re.compile(r"^\d{1,40}/\d{6}$")
+# The per-row loops below run 10,000s of times: the columns they walk, worked out once.
+_SHARED_HEADERS = [c.header for c in RESOURCE_COLUMNS if c.header != H_TEMP]  # the same on each row of a resource
+_ITEM_KEYS = [(c.header, c.key) for c in ITEM_COLUMNS]
+_REQUIRED_HEADERS = [c.header for c in RESOURCE_COLUMNS if c.required]
+_FIELD_COLUMNS = [(c.header, c.key, FIELD_DEFAULTS.get(c.key)) for c in RESOURCE_COLUMNS if c.header not in _SPECIAL]
 
 
 @dataclass
@@ -74,19 +86,19 @@ def import_resources(actor: User, unit: Unit | None, data: bytes) -> ImportRepor
     """Import a 数据资源清单 workbook: all resources through the services, or nothing and every error."""
     require_importer(actor, unit, "数据资源清单")
     report = ImportReport("resources", RESOURCES.title)
-    rows = load(RESOURCES, data, report)
-    if rows is None:
-        return report
-    started = time.perf_counter()
-    groups = _group(rows, report)
-    report.records = len(groups)
-    _resolve(actor, unit, groups, report)
-    report.timings["validate"] += time.perf_counter() - started
-    if report.errors:
-        return report
-    new = [g for g in groups if g.existing is None]
-    batches: list[list[Group]] = ([new] if new else []) + [[g] for g in groups if g.existing is not None]
-    apply_all(report, RESOURCES, batches, lambda batch: _apply(actor, batch), lambda batch: batch[0].first)
+    with collector_paused():
+        rows = load(RESOURCES, data, report)
+        if rows is None:
+            return report
+        with report.timing("validate"):
+            groups = _group(rows, report)
+            report.records = len(groups)
+            _resolve(actor, unit, groups, report)
+        if report.errors:
+            return report
+        new = [g for g in groups if g.existing is None]
+        batches: list[list[Group]] = ([new] if new else []) + [[g] for g in groups if g.existing is not None]
+        apply_all(report, RESOURCES, batches, lambda batch: _apply(actor, batch), lambda batch: batch[0].first)
     return report
 
 
@@ -94,7 +106,7 @@ def _group(rows: list[ParsedRow], report: ImportReport) -> list[Group]:
     groups: dict[tuple[str, str], Group] = {}
     item_headers = {c.header for c in ITEM_COLUMNS}
     for row in rows:
-        v = row.values
+        v, raw, number = row.values, row.raw, row.number
         if v.get(H_CODE):
             key = ("code", str(v[H_CODE]))
         elif v.get(H_TEMP):
@@ -102,32 +114,32 @@ def _group(rows: list[ParsedRow], report: ImportReport) -> list[Group]:
         elif v.get(H_NAME):
             key = ("name", str(v[H_NAME]))
         else:
-            key = ("row", str(row.number))
+            key = ("row", str(number))
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(key)
-        group.rows.append(row.number)
-        group.present.update(row.raw)
-        for column in RESOURCE_COLUMNS:
-            header = column.header
-            if header not in v or header == H_TEMP:
+        group.rows.append(number)
+        group.present.update(raw)
+        values, first_raw, source = group.values, group.raw, group.source
+        for header in _SHARED_HEADERS:
+            if header not in v:
                 continue
-            if header not in group.values:
-                group.values[header], group.raw[header], group.source[header] = v[header], row.raw[header], row.number
-            elif group.values[header] != v[header]:
-                report.add(row.number, header, row.raw[header],
-                           f"同一资源的各行应填写相同的“{header}”：第 {group.source[header]} 行为"
-                           f"“{display(group.raw[header])}”")
-        if not item_headers.isdisjoint(row.raw):
+            if header not in values:
+                values[header], first_raw[header], source[header] = v[header], raw[header], number
+            elif values[header] != v[header]:
+                report.add(number, header, raw[header],
+                           f"同一资源的各行应填写相同的“{header}”：第 {source[header]} 行为"
+                           f"“{display(first_raw[header])}”")
+        if not item_headers.isdisjoint(raw):
             if not v.get(H_ITEM):
-                if H_ITEM not in row.raw:
-                    report.add(row.number, H_ITEM, "", "请填写“信息项名称”（本行填写了信息项的其他列）")
+                if H_ITEM not in raw:
+                    report.add(number, H_ITEM, "", "请填写“信息项名称”（本行填写了信息项的其他列）")
                 continue
             item = dict(ITEM_DEFAULTS)
-            for column in ITEM_COLUMNS:
-                if column.header in v:
-                    item[column.key] = v[column.header]
-            group.items.append((row.number, item))
+            for header, field_name in _ITEM_KEYS:
+                if header in v:
+                    item[field_name] = v[header]
+            group.items.append((number, item))
     return list(groups.values())
 
 
@@ -201,9 +213,9 @@ def _resolve_group(actor: User, own: Unit | None, group: Group, units: Units, ca
         group.unit = resolve_unit(values.get(H_UNIT), where(H_UNIT, first), H_UNIT, units, own, report,
                                   what="数据资源")
     missing = False
-    for column in RESOURCE_COLUMNS:
-        if column.required and column.header not in values and column.header not in group.present:
-            report.add(first, column.header, "", f"请填写“{column.header}”")
+    for header in _REQUIRED_HEADERS:
+        if header not in values and header not in group.present:
+            report.add(first, header, "", f"请填写“{header}”")
             missing = True
     category = None
     if values.get(H_CATEGORY):
@@ -215,9 +227,8 @@ def _resolve_group(actor: User, own: Unit | None, group: Group, units: Units, ca
     if missing or category is None or group.unit is None:
         return
     fields: dict[str, Any] = {"category": category}
-    for column in RESOURCE_COLUMNS:
-        if column.header not in _SPECIAL:
-            fields[column.key] = values.get(column.header, FIELD_DEFAULTS.get(column.key))
+    for header, key, default in _FIELD_COLUMNS:
+        fields[key] = values.get(header, default)
     for related in fields["related_codes"]:
         if not _CODE_FORM.match(related):
             report.add(where("关联资源代码", first), "关联资源代码", group.raw.get("关联资源代码"),
@@ -227,14 +238,15 @@ def _resolve_group(actor: User, own: Unit | None, group: Group, units: Units, ca
         _check_rules(group, code, category, levels, report)
 
 
-def _facts(group: Group, code: str, category: Category) -> rules.ResourceFacts:
+def _facts(group: Group, code: str, category: Category, items: tuple[rules.ItemFacts, ...] = ()
+           ) -> rules.ResourceFacts:
     f = group.fields
     return rules.ResourceFacts(
         code=code, category_code=category.code, sharing_type=f["sharing_type"],
         sharing_condition=f["sharing_condition"], sharing_basis=f["sharing_basis"],
         sharing_channel=f["sharing_channel"], sharing_medium=f["sharing_medium"], open_type=f["open_type"],
         open_condition=f["open_condition"], grade=f["grade"], is_classified=f["is_classified"],
-        format_class=f["format_class"])
+        format_class=f["format_class"], items=items)
 
 
 def _item_facts(item: dict[str, Any]) -> rules.ItemFacts:
@@ -243,7 +255,10 @@ def _item_facts(item: dict[str, Any]) -> rules.ItemFacts:
 
 def _check_rules(group: Group, code: str, category: Category, levels: int, report: ImportReport) -> None:
     """Every rule of catalog.rules, each pointed at the row and column that breaks it."""
-    facts = _facts(group, code, category)
+    whole = _facts(group, code, category, tuple(_item_facts(i) for i in group.item_dicts()))
+    if not rules.check_resource(whole, general_levels=levels):
+        return  # the usual case; a resource that breaks a rule is checked again below, piece by piece
+    facts = replace(whole, items=())
     covered: set[str] = set()
     for field_name, message in rules.check_resource(facts, general_levels=levels):
         header = H_CODE if field_name == "code" else RESOURCES.header_of(field_name) or ""
@@ -261,7 +276,6 @@ def _check_rules(group: Group, code: str, category: Category, levels: int, repor
             header = "敏感" if "敏感" in message else "信息项共享类型" if "也不能共享" in message else "信息项开放属性"
             report.add(number, header, _item_cell(item, header), message)
             covered.add(message)
-    whole = replace(facts, items=tuple(_item_facts(i) for i in group.item_dicts()))
     for _, message in rules.check_resource(whole, general_levels=levels):
         if message not in covered:  # a rule about the items together that this mapping does not know yet
             report.add(group.first, "", "", message)
@@ -303,10 +317,8 @@ def _apply(actor: User, batch: list[Group]) -> list[str]:
     group = batch[0]
     if group.existing is None:
         drafts = [(g.unit, g.item_dicts(), g.fields) for g in batch if g.unit is not None]
-        for g, resource in zip(batch, services.create_resources(actor, drafts), strict=True):
-            if g.systems:
-                services.link_systems(actor, resource, g.systems)
-        return ["created"] * len(batch)
+        services.create_resources(actor, drafts, systems=[g.systems for g in batch if g.unit is not None])
+        return ["created"] * len(drafts)
     if group.change == "unchanged":
         return ["unchanged"]
     if group.fields_changed:

@@ -289,3 +289,14 @@ def no_index(settings: Any, tmp_path: Any) -> Iterator[None]:
 def test_reading_never_creates_an_index(no_index: None, client_for: Any, cdo: Any) -> None:
     assert _names(client_for(cdo).get(URL, {"q": "预算"})) == []
     assert search_index.find("预算", public=True) is None
+
+
+
+def test_resources_created_in_bulk_by_an_import_are_indexed(client_for: Any, committed: Committing, county: Any,
+                                                           cdo: Any, units: Any) -> None:
+    from catalog.tests.factories import resource_fields
+
+    with committed():  # create_resources inserts in bulk: no save signal, an explicit index update
+        services.create_resources(cdo, [(units.finance, [{"name": "救助金额", "data_type": "Y"}],
+                                         resource_fields(name="低保对象信息", category=category("102")))])
+    assert _names(client_for(cdo).get(URL, {"q": "dbdx"})) == ["低保对象信息"]
