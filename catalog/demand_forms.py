@@ -8,7 +8,7 @@ from django import forms
 
 from catalog import demands
 from catalog.models import DemandState, SharingMedium
-from core.errors import DomainError
+from core import forms as core_forms
 from core.models import Unit
 
 TEXT = demands.MAX_TEXT  # the services cut text at this length; the forms say so first
@@ -23,9 +23,7 @@ def _area(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's error on the field it names (the forms use the services' field names)."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+add_domain_error = core_forms.add_domain_error  # kept for the catalog's views
 
 
 # ---- the list ------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from content import checking, dictionaries, workflow
 from content.models import ContentForm, ContentItem, DictionaryEntry, Publication
 from core.access import current_user
 from core.errors import DomainError
+from core.forms import add_domain_error
 from core.models import Unit, User
-from text.proofread.findings import Finding
 
 WEEKS = 8
 
@@ -124,7 +124,7 @@ def dictionary_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
             try:
                 saved = dictionaries.save_entry(user, entry, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"已保存「{saved.term}」，词典更新为第 {dictionaries.version()} 版，立即生效")
                 return redirect(reverse("content:dictionary_list") + f"?family={saved.family}")
@@ -153,18 +153,6 @@ class CheckForm(forms.Form):
                            help_text=f"可粘贴 Word 或网页中的内容，不超过 {checking.MAX_CHARS} 字")
 
 
-def runs(text: str, findings: tuple[Finding, ...]) -> list[tuple[str, Finding | None]]:
-    out: list[tuple[str, Finding | None]] = []
-    at = 0
-    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if f.start < at:
-            continue
-        out += [(text[at:f.start], None), (text[f.start:f.end], f)]
-        at = f.end
-    out.append((text[at:], None))
-    return [r for r in out if r[0]]
-
-
 @login_required
 def check_page(request: HttpRequest) -> HttpResponse:
     current_user(request)
@@ -182,5 +170,5 @@ def check_page(request: HttpRequest) -> HttpResponse:
                 status = 200
     return render(request, "content/check.html", {
         "nav": "check", "form": form, "result": result,
-        "runs": runs(result.text, result.findings) if result else [],
+        "runs": checking.marked_runs(result.text, result.findings) if result else [],
     }, status=status)

@@ -13,6 +13,7 @@ from content import channels
 from content.models import Channel, ContentSettings, Webhook
 from core.access import current_user
 from core.errors import DomainError
+from core.forms import add_domain_error
 from core.models import Unit, UnitKind, User
 
 
@@ -59,7 +60,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
             try:
                 channels.update_settings(user, **{k: form.cleaned_data[k] for k in channels.SETTINGS_FIELDS})
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "已保存审核时限")
                 return redirect("content:channel_list")
@@ -84,7 +85,7 @@ def channel_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 saved = channels.save_channel(user, channel, operators=data["operators"],
                                               **{k: data[k] for k in channels.CHANNEL_FIELDS})
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"已保存渠道「{saved.name}」")
                 return redirect("content:channel_edit", pk=saved.pk)

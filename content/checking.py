@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
+from typing import Protocol, TypeVar
 
 from content import dictionaries
 from core.errors import DomainError
@@ -87,6 +89,28 @@ def prepare(raw: str, *, limit: int = MAX_CHARS, label: str = "文本") -> str:
     if len(text) > limit:
         raise DomainError(f"{label}过长：共 {len(text)} 字，不能超过 {limit} 字", field="text")
     return text
+
+
+class Span(Protocol):
+    start: int
+    end: int
+
+
+S = TypeVar("S", bound=Span)
+
+
+def marked_runs(text: str, spans: Iterable[S]) -> list[tuple[str, S | None]]:
+    """``text`` cut into plain runs and runs under a span, for inline ``<mark>``s. Where spans overlap the
+    earlier one is marked (every finding is still listed beside the text)."""
+    runs: list[tuple[str, S | None]] = []
+    at = 0
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.start < at:
+            continue
+        runs += [(text[at:span.start], None), (text[span.start:span.end], span)]
+        at = span.end
+    runs.append((text[at:], None))
+    return [r for r in runs if r[0]]
 
 
 @dataclass(frozen=True)

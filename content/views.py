@@ -20,10 +20,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from content import slips, syndication, workflow
+from content import checking, slips, syndication, workflow
 from content.models import Channel, ContentForm, ContentItem, ContentKind, Publication, State, TextFinding
 from core.access import current_user
 from core.errors import DomainError
+from core.forms import add_domain_error
 from core.models import User
 
 PER_PAGE = 30
@@ -81,10 +82,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=300)
 
 
-def _add_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 # ---- list ----------------------------------------------------------------------------------------
 
 
@@ -131,7 +128,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                                         kind=data["kind"], form=data["form"], is_original=data["is_original"],
                                         is_key=data["is_key"], source=data["source"])
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已保存草稿，自动校对发现 {item.findings.filter(status='open').count()} 处问题")
             return redirect("content:item_detail", pk=item.pk)
@@ -157,7 +154,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                kind=data["kind"], form=data["form"], is_original=data["is_original"],
                                is_key=data["is_key"], source=data["source"], channels=form.chosen())
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已保存为第 {item.revision} 版并重新校对")
             return redirect("content:item_detail", pk=item.pk)
@@ -170,18 +167,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def marked_body(item: ContentItem, findings: list[TextFinding]) -> list[tuple[str, TextFinding | None]]:
     """The body cut into plain runs and runs under an open finding (for inline <mark>s)."""
-    spans = sorted((f for f in findings if f.field == "body" and f.status == TextFinding.Status.OPEN
-                    and item.body[f.start:f.end] == f.text), key=lambda f: (f.start, -f.end))
-    runs: list[tuple[str, TextFinding | None]] = []
-    at = 0
-    for f in spans:
-        if f.start < at:
-            continue  # overlapping: the earlier one is marked, both are listed
-        runs.append((item.body[at:f.start], None))
-        runs.append((item.body[f.start:f.end], f))
-        at = f.end
-    runs.append((item.body[at:], None))
-    return [r for r in runs if r[0]]
+    return checking.marked_runs(item.body, (f for f in findings if f.field == "body" and f.status ==
+                                            TextFinding.Status.OPEN and item.body[f.start:f.end] == f.text))
 
 
 def _context(user: User, item: ContentItem, review_form: forms.Form | None = None) -> dict[str, Any]:
@@ -247,7 +234,7 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             status = exc.status
             if "review" in workflow.actions_for(user, item):
-                _add_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.error(request, exc.message)
         else:

@@ -6,7 +6,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.errors import DomainError
 from core.models import Unit
+
+
+def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Show a service's error on the field it names, else above the form (services use the forms' names)."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class LoginForm(AuthenticationForm):
