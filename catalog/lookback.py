@@ -250,8 +250,9 @@ def rerun(actor: User, dataset: Dataset) -> QualityRun:
 def execute(run_id: int, *, now: datetime | None = None) -> QualityRun:
     """Run one queued check (the worker's job). Idempotent: a finished run is left as it is."""
     with transaction.atomic():
-        run = (QualityRun.objects.select_for_update().select_related("dataset", "resource__unit", "requested_by")
-               .get(pk=run_id))
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to requested_by.
+        run = (QualityRun.objects.select_for_update(of=("self",))
+               .select_related("dataset", "resource__unit", "requested_by").get(pk=run_id))
         if run.state != QualityRun.State.QUEUED:
             return run
         run.state = QualityRun.State.RUNNING
