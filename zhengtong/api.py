@@ -74,6 +74,7 @@ def _register() -> None:
     from catalog.api import router as catalog_router
     from catalog.quality_api import router as quality_router
     from content.api import router as text_router
+    from content.items_api import router as content_router
     from indicators.api import router as indicators_router
     from plan.api import router as plan_router
 
@@ -82,6 +83,7 @@ def _register() -> None:
     api.add_router("/catalog/", catalog_router)
     api.add_router("/catalog/", quality_router)
     api.add_router("/text/", text_router)
+    api.add_router("/content/", content_router)
 
 
 _register()
