@@ -17,6 +17,8 @@ class ContentConfig(AppConfig):
         post_migrate.connect(_seed_dictionaries, sender=self)
         register_demo_loader(DemoLoader(order=30, label="稿件审核", load=demo.load))
         register_job("content.retry_webhooks", tasks.retry_webhooks, label="重试推送失败的稿件", daily_at=time(6, 0))
+        register_job("content.remind_overdue", tasks.remind_overdue_reviews, label="提醒超时未审核的稿件",
+                     daily_at=time(9, 10))
 
 
 def _seed_dictionaries(**kwargs: object) -> None:

@@ -15,5 +15,13 @@ def deliver_webhook(delivery_id: int) -> str:
 
 
 @task()
+def remind_overdue_reviews() -> int:
+    """Daily: review steps past their working-hour limit go to the reviewers and the unit head."""
+    from content import workflow
+
+    return workflow.remind_overdue()
+
+
+@task()
 def retry_webhooks() -> int:
     return syndication.retry_failed()

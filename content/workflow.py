@@ -392,3 +392,20 @@ def waiting_for(user: User) -> QuerySet[ContentItem]:
 
 def overdue(now: datetime | None = None) -> QuerySet[ContentItem]:
     return ContentItem.objects.filter(state__in=REVIEW_STAGES, step_due__lt=now or timezone.now())
+
+
+def remind_overdue(now: datetime | None = None) -> int:
+    """Daily: a step past its time is brought to its reviewers and to the unit head, once per step."""
+    now = now or timezone.now()
+    count = 0
+    for item in overdue(now).select_related("unit"):
+        role = stage_role(item, item.state)
+        link = reverse("content:item_detail", args=[item.pk])
+        stage = State(item.state).label
+        key = f"content-late:{item.pk}:{item.state}:{item.step_started_at.timestamp() if item.step_started_at else 0:.0f}"
+        for person in core_services.people_of_units([item.unit], roles=[role, Role.UNIT_HEAD]):
+            core_services.notify(person, kind="content.overdue", title=f"{stage}超时：{item.title}",
+                                 body=f"期限为 {timezone.localtime(item.step_due):%m月%d日 %H:%M}，请尽快办理。"
+                                 if item.step_due else "", link=link, dedupe_key=key)
+        count += 1
+    return count

@@ -172,11 +172,15 @@ def test_bad_input_is_refused_in_chinese(units, people, channel):
         workflow.publish(people["editor"], item)
 
 
-def test_overdue_steps_are_listed(units, people, channel):
+def test_overdue_steps_are_listed_and_reminded_once(units, people, channel):
     item = draft(people, units, channel)
     workflow.submit(people["editor"], item, now=NOW)
     assert item not in workflow.overdue(NOW + timedelta(hours=2))
     assert item in workflow.overdue(NOW + timedelta(days=3))
+    assert workflow.remind_overdue(NOW + timedelta(days=3)) == 1
+    workflow.remind_overdue(NOW + timedelta(days=4))
+    late = Notification.objects.filter(kind="content.overdue")
+    assert sorted(n.recipient.username for n in late) == ["head", "r1"]  # once each, reviewer and unit head
 
 
 @pytest.fixture
