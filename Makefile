@@ -6,8 +6,9 @@
 #                  the task worker and the scheduler; one Ctrl-C stops all three
 #   make test      lint, then the whole suite on SQLite, then again on PostgreSQL when
 #                  TEST_DATABASE_URL (or DATABASE_URL) is a postgres:// URL (CI sets it); the
-#                  PostgreSQL pass leaves out the browser tests (PG_PYTEST_ARGS), which render the same
-#                  pages over the same ORM and run once, on SQLite
+#                  PostgreSQL pass leaves out (PG_PYTEST_ARGS) the browser tests, which render the same
+#                  pages over the same ORM, and the packages that use no database (catalog/quality,
+#                  search, text): they run once, in the SQLite pass
 #   make lint      ruff + mypy
 #
 # Extra pytest arguments: make test PYTEST_ARGS='-k calendar -x'
@@ -19,7 +20,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
-PG_PYTEST_ARGS ?= -m "not browser"
+PG_PYTEST_ARGS ?= -m "not browser" --ignore=catalog/quality/tests --ignore=search/tests --ignore=text/tests
 
 # The PostgreSQL pass uses TEST_DATABASE_URL, else DATABASE_URL; it runs only for a postgres URL.
 PG_URL := $(or $(TEST_DATABASE_URL),$(DATABASE_URL))
