@@ -41,6 +41,7 @@ from catalog.models import (
 from core.access import current_user
 from core.errors import DomainError
 from core.models import Unit, User
+from core.schemas import ErrorOut
 
 router = Router(tags=["数据资源目录"])
 
@@ -65,11 +66,6 @@ def _unit(pk: int, field: str) -> Unit:
 
 
 # ---- schemas -------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class Ref(Schema):

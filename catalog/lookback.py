@@ -24,13 +24,12 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -483,11 +482,3 @@ def recheck_tables(now: datetime | None = None, *, every_days: int | None = None
         queued += 1
     return queued
 
-
-def resource_summary(resource: DataResource) -> dict[str, Any]:
-    """What the resource page shows about 回头看: data attached, last run, open findings."""
-    last = resource.quality_runs.select_related("dataset").first()
-    unresolved = resource.quality_findings.filter(state__in=UNRESOLVED)
-    return {"datasets": resource.datasets.count(), "last_run": last,
-            "open_findings": unresolved.count(),
-            "overdue": unresolved.filter(Q(state=QualityFinding.State.OPEN), due__lt=timezone.now()).count()}

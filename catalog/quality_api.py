@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -19,14 +19,10 @@ from catalog import access, lookback
 from catalog.models import DataResource, Dataset, QualityFinding, QualityRun
 from core.access import current_user
 from core.models import User
+from core.schemas import ErrorOut
 
 router = Router(tags=["数据质量（回头看）"])
 MAX_PAGE = 100
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class DatasetOut(Schema):
@@ -128,7 +124,7 @@ def _finding_out(f: QualityFinding, now: datetime) -> FindingOut:
 def _resource(user: User, pk: int) -> DataResource:
     try:
         resource = access.get_resource_for_user(user, pk)
-    except Exception as exc:  # Http404
+    except Http404 as exc:
         raise HttpError(404, "数据资源不存在") from exc
     if not lookback.can_view(user, resource):
         raise HttpError(404, "数据资源不存在")

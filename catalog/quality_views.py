@@ -23,6 +23,7 @@ from catalog import lookback
 from catalog.access import get_resource_for_user
 from catalog.demand_forms import add_domain_error
 from catalog.models import DataResource, Dataset, QualityFinding, QualityRun
+from catalog.models.quality import check_label
 from core.access import current_user
 from core.errors import DomainError
 from core.models import Unit, User
@@ -217,7 +218,7 @@ def quality_run(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_resource_for_user(user, run.resource_id)
     if not lookback.can_view(user, resource):
         raise Http404("页面不存在")
-    results = [dict(r, kind_label=_kind_label(r["kind"]), rate_pct=r["failure_rate"] * 100) for r in run.results]
+    results = [dict(r, kind_label=check_label(r["kind"]), rate_pct=r["failure_rate"] * 100) for r in run.results]
     return render(request, "catalog/quality_run.html", {
         "nav": "catalog", "run": run, "resource": resource, "source": lookback.source_label(run.dataset),
         "results": results, "failed": [r for r in results if not r["passed"]],
@@ -225,14 +226,6 @@ def quality_run(request: HttpRequest, pk: int) -> HttpResponse:
         "resolved_here": list(QualityFinding.objects.filter(resolved_by_run=run)),
     })
 
-
-def _kind_label(kind: str) -> str:
-    from catalog.quality import CheckKind
-
-    try:
-        return CheckKind(kind).label
-    except ValueError:
-        return kind
 
 
 # ---- the findings list ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from content import checking, dictionaries, workflow
-from content.models import ContentForm, ContentItem, DictionaryEntry, Publication
+from content.models import ContentForm, ContentItem, ContentSettings, DictionaryEntry, Publication
 from core.access import current_user
 from core.errors import DomainError
 from core.forms import add_domain_error
@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = ContentItem.objects.visible_to(user)
     units = list(Unit.objects.filter(channels__isnull=False).distinct().order_by("sort_order")) \
         if user.is_county_wide else [u for u in [user.unit] if u is not None]
-    target = dictionaries_settings_target()
+    target = ContentSettings.current().weekly_new_form_target
     starts, rows = new_form_weeks(units, timezone.localdate(now))
     return render(request, "content/dashboard.html", {
         "nav": "content", "now": now, "target": target, "starts": starts, "rows": rows,
@@ -65,12 +65,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue": list(visible.filter(pk__in=workflow.overdue(now).values("pk")).select_related("unit")[:50]),
         "published_week": visible.filter(published_at__date__gte=week_start(timezone.localdate(now))).count(),
     })
-
-
-def dictionaries_settings_target() -> int:
-    from content.models import ContentSettings
-
-    return ContentSettings.current().weekly_new_form_target
 
 
 # ---- dictionaries --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from content import checking
 from core.access import current_user
+from core.schemas import ErrorOut
 
 router = Router(tags=["文字校对"])
 API_MAX_CHARS = 50_000
@@ -37,11 +38,6 @@ class CheckOut(Schema):
     text: str  # the text as checked (HTML turned into plain text); offsets point into it
     dictionary_version: int
     findings: list[FindingOut]
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 @router.post("/check", response={200: CheckOut, 400: ErrorOut}, summary="文字校对（错别字、表述、敏感词、隐私、格式）")

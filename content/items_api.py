@@ -13,14 +13,10 @@ from content import workflow
 from content.models import Channel, ContentForm, ContentItem, ContentKind, State
 from content.views import get_item_for_user
 from core.access import current_user
+from core.schemas import ErrorOut
 
 router = Router(tags=["稿件审核"])
 MAX_PAGE = 100
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class FindingOut(Schema):

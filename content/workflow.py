@@ -52,8 +52,8 @@ MAX_OPINION = 1000
 
 def is_operator(user: User, item: ContentItem | None = None, channels: Iterable[Channel] = ()) -> bool:
     """A 代运维 account: listed as operator of the item's (or these) channels, not a member of the unit."""
-    chosen = list(item.channels.all()) if item is not None else list(channels)
-    return bool(chosen) and all(c.operators.filter(pk=user.pk).exists() for c in chosen)
+    ids = {c.pk for c in (item.channels.all() if item is not None else channels)}
+    return bool(ids) and Channel.objects.filter(pk__in=ids, operators=user).count() == len(ids)
 
 
 def _member(user: User, unit: Unit, *roles: str) -> bool:

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from core.access import current_user
+from core.schemas import ErrorOut
 from indicators.forms import MAX_NOTE_CHARS
 from indicators.models import Indicator, Measurement, format_number
 from indicators.services import record_measurement
@@ -27,10 +28,6 @@ def _indicator_or_404(pk: int) -> Indicator:
         return get_indicator(pk)
     except Http404:
         raise HttpError(404, "指标不存在") from None
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class MeasurementOut(Schema):

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from core.access import current_user
 from core.errors import NotAllowed
 from core.models import User
+from core.schemas import ErrorOut
 from plan import access, services
 from plan.forms import TaskFilterForm
 from plan.models import ProgressReport, Task, TaskUnit
@@ -35,10 +36,6 @@ def _task_or_404(user: User, pk: int) -> Task:
 
 
 # ---- schemas -------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class UnitRef(Schema):

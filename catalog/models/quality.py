@@ -112,9 +112,14 @@ class QualityFinding(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from catalog.quality import CheckKind
+        return check_label(self.check_kind)
 
-        try:
-            return CheckKind(self.check_kind).label
-        except ValueError:
-            return self.check_kind
+
+def check_label(kind: str) -> str:
+    """The Chinese name of a check family (完整性, 有效性 …); unknown codes as they are."""
+    from catalog.quality import CheckKind
+
+    try:
+        return CheckKind(kind).label
+    except ValueError:
+        return kind
