@@ -310,19 +310,33 @@ class Layout:
     samples: int  # failing rows reported per check
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """The rows of a unique column whose values may repeat: those values are grouped on.
+
+    ``relation`` holds either ``h``, the hashes (DuckDB's) of the values that repeat, or ``r``, the
+    row numbers of those values (found by ``vector``).
+    """
+
+    relation: str
+    by_row: bool = False
+
+
 def queries(
     columns: list[Column],
     coded: list[Coded],
     plan: QualityPlan,
     as_of: date,
-    candidates: dict[int, str] | None = None,
+    candidates: dict[int, Candidates] | None = None,
+    sources: dict[int, str] | None = None,
 ) -> list[tuple[str, Layout]]:
     """One grouped query per column, and how to read each.
 
-    ``candidates`` maps a unique column to a relation ``h`` of the hashes of its values that
-    repeat: those values are grouped on, to count them exactly.
+    ``candidates`` says, per unique column, which values to count exactly. ``sources`` gives a
+    column a relation to read instead of the dataset (``ROW`` and the column): the rows ``vector``
+    left undecided.
     """
-    candidates = candidates or {}
+    candidates, sources = candidates or {}, sources or {}
     stamped = plan.timeliness.column if plan.timeliness else None
     return [
         _query(
@@ -332,6 +346,7 @@ def queries(
             as_of,
             {col.index: candidates[col.index]} if col.index in candidates else {},
             stamped=col.name == stamped,
+            source=sources.get(col.index, DATA),
         )
         for col in columns
     ]
@@ -342,12 +357,13 @@ def _query(
     coded: list[Coded],
     plan: QualityPlan,
     as_of: date,
-    candidates: dict[int, str],
+    candidates: dict[int, Candidates],
     stamped: bool,
+    source: str = DATA,
 ) -> tuple[str, Layout]:
     by_index = {c.index: c for c in columns}
     base = ", ".join([f"{ROW} AS r", *(f"{sql_ident(c.name)} AS {c.raw}" for c in columns)])
-    query = f"SELECT {base} FROM {DATA}"
+    query = f"SELECT {base} FROM {source}"
 
     def stage(expressions: list[str]) -> None:
         nonlocal query
@@ -377,9 +393,14 @@ def _query(
             first = f"m{col.index}"
             states.append((first, f"CASE WHEN {col.missing} THEN {MISSING} ELSE 0 END"))
         presence[col.index] = first
-    for index, relation in candidates.items():
+    for index, cand in candidates.items():
         key = unique_key(by_index[index], by_index[index].text)
-        states.append((f"d{index}", f"CASE WHEN hash({key}) IN (SELECT h FROM {relation}) THEN {key} END"))
+        test = (
+            f"r IN (SELECT r FROM {cand.relation})"
+            if cand.by_row
+            else f"hash({key}) IN (SELECT h FROM {cand.relation})"
+        )
+        states.append((f"d{index}", f"CASE WHEN {test} THEN {key} END"))
     timestamp = _timestamp(columns, plan) if stamped else None
     stage([f"{expr} AS {alias}" for alias, expr in states] + ([f"{timestamp} AS ts"] if timestamp else []))
 

@@ -144,19 +144,24 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def deadline(con: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[None]:
-    """Interrupt whatever DuckDB runs on ``con`` once ``seconds`` have passed.
+def deadline(
+    con: duckdb.DuckDBPyConnection, seconds: float, cursors: list[duckdb.DuckDBPyConnection] | None = None
+) -> Iterator[threading.Event]:
+    """Interrupt whatever DuckDB runs on ``con`` (and on ``cursors``, which may grow meanwhile)
+    once ``seconds`` have passed; the event it yields is set then, for work outside DuckDB.
 
     The watchdog keeps interrupting until the block ends: an interrupt that lands between two
     queries does nothing, and the next query would otherwise run unbounded.
     """
-    done = threading.Event()
+    done, expired = threading.Event(), threading.Event()
 
     def watch() -> None:
         if done.wait(seconds):
             return
+        expired.set()
         while True:
-            con.interrupt()
+            for each in [con, *(cursors or ())]:
+                each.interrupt()
             if done.wait(0.05):
                 return
 
@@ -164,7 +169,7 @@ def deadline(con: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[None]:
     started = time.monotonic()
     watchdog.start()
     try:
-        yield
+        yield expired
     finally:
         done.set()
         watchdog.join()

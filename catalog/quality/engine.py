@@ -11,8 +11,10 @@ the column's own query, so a hash collision can never be reported as a duplicate
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
@@ -20,8 +22,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from catalog.quality import vector
 from catalog.quality.compiler import (
     SAMPLE_CHARS,
+    Candidates,
     Coded,
     Column,
     coded_checks,
@@ -38,10 +42,14 @@ from catalog.quality.errors import QualityError
 from catalog.quality.results import CheckKind, CheckResult, Freshness, QualityReport, Sample
 from catalog.quality.rules import RegionCode, sql_ident
 from catalog.quality.spec import QualityPlan, UpdatePeriod
+from catalog.quality.vector import Proof
 
 
-def check(dataset: Dataset, plan: QualityPlan) -> QualityReport:
-    """Run every check of ``plan`` over ``dataset``; the dataset stays open (the caller closes it)."""
+def check(dataset: Dataset, plan: QualityPlan, *, vectors: bool = True) -> QualityReport:
+    """Run every check of ``plan`` over ``dataset``; the dataset stays open (the caller closes it).
+
+    ``vectors=False`` leaves every row to SQL (the tests compare the two ways).
+    """
     started = time.perf_counter()
     as_of = plan.day()
     warnings = list(dataset.warnings)
@@ -52,20 +60,58 @@ def check(dataset: Dataset, plan: QualityPlan) -> QualityReport:
     for function in {f for c in coded if c.rule is not None for f in c.rule.functions()}:
         ensure_function(dataset.con, function)
     registered: list[str] = []
+    cursors: list[duckdb.DuckDBPyConnection] = []
+    values: dict[str, Any] = {"n": dataset.rows}
+
+    def register(name: str, table: pa.Table) -> str:
+        dataset.con.register(name, table)
+        registered.append(name)
+        return name
+
+    def run(col: Column, proof: Proof | None) -> None:
+        """The column's grouped query: over what the proof left, else over every row."""
+        candidates: dict[int, Candidates] = {}
+        sources: dict[int, str] = {}
+        if proof is not None:
+            sources[col.index] = register(f"__zt_left{col.index}", proof.left)
+            if proof.candidates is not None and len(proof.candidates):
+                table = pa.table({"r": proof.candidates})
+                candidates[col.index] = Candidates(register(f"__zt_repeated{col.index}", table), True)
+        elif col.spec is not None and col.spec.unique:
+            repeated = _repeated_hashes(dataset.con, col)
+            if len(repeated):
+                table = pa.table({"h": pa.array(repeated, pa.uint64())})
+                candidates[col.index] = Candidates(register(f"__zt_repeated{col.index}", table))
+        ((query, layout),) = queries([col], coded, plan, as_of, candidates, sources)
+        rows = dataset.con.execute(query).fetchall()
+        if proof is not None:
+            rows += proof.groups(layout.states, layout.aggregates)
+        values.update(summarise(rows, layout, coded))
+
     try:
-        with deadline(dataset.con, dataset.limits.check_timeout_s):
-            candidates = {}
-            for col in columns:
-                if col.spec is not None and col.spec.unique:
-                    repeated = _repeated_hashes(dataset.con, col)
-                    if len(repeated):
-                        name = f"__zt_repeated{col.index}"
-                        dataset.con.register(name, pa.table({"h": pa.array(repeated, pa.uint64())}))
-                        registered.append(name)
-                        candidates[col.index] = name
-            values: dict[str, Any] = {"n": dataset.rows}
-            for query, layout in queries(columns, coded, plan, as_of, candidates):
-                values.update(summarise(dataset.con.execute(query).fetchall(), layout, coded))
+        with (
+            deadline(dataset.con, dataset.limits.check_timeout_s, cursors) as expired,
+            ThreadPoolExecutor(max_workers=dataset.limits.threads or os.cpu_count() or 1) as pool,
+        ):
+            # The proofs run on cursors of their own, in threads (numpy and DuckDB both let go of
+            # the GIL), while this thread runs the queries of the other columns.
+            proving: dict[int, Future[Proof | None]] = {}
+            for entry in vector.entries(columns, coded, plan, as_of) if vectors else ():
+                cursors.append(cursor := dataset.con.cursor())
+                proving[entry.column.index] = pool.submit(
+                    vector.prove, cursor, entry, dataset.rows, as_of, plan.samples, expired
+                )
+            try:
+                for col in columns:
+                    if col.index not in proving:
+                        run(col, None)
+                for col in columns:
+                    if col.index in proving:
+                        run(col, proving[col.index].result())
+            finally:
+                expired.set()  # a failure above: the proofs still running give up
+                for each in cursors:
+                    each.close()
     except duckdb.InterruptException as exc:
         raise QualityError(
             f"质量检查超时（超过 {dataset.limits.check_timeout_s:g} 秒），请缩小数据范围"
