@@ -145,9 +145,9 @@ def _resident_id(as_of: date) -> Prover:
         y, m, d = _number(values, 6, 10), _pair(values, 10), _pair(values, 12)
         born = y * 10000 + m.astype(np.uint32) * 100 + d
         ok &= (born >= 18500101) & (born <= latest) & _real_date(y, m, d)
-        total = values[0].astype(np.uint16) * RESIDENT_WEIGHTS[0]
-        for i in range(1, 17):
-            total += values[i].astype(np.uint16) * RESIDENT_WEIGHTS[i]
+        total = np.zeros(len(last), dtype=np.uint16)
+        for i in range(17):
+            total += values[i] * U8(RESIDENT_WEIGHTS[i])  # at most 9 × 10 for a digit: no wrap
         ok &= expected[total % 11] == last
         return ok, None
 
@@ -251,15 +251,15 @@ def _apply(
     ymd: np.ndarray | None = None
     hashes: list[np.ndarray] = []
     for i in range(0, k, CHUNK):
-        part = chars[i : i + CHUNK]
-        here, dates = proof(np.ascontiguousarray(part.T))
+        planes = np.ascontiguousarray(chars[i : i + CHUNK].T)
+        here, dates = proof(planes)
         ok[i : i + CHUNK] = here
         if dates is not None:
             if ymd is None:
                 ymd = np.zeros(k, dtype=np.int64)
             ymd[i : i + CHUNK] = dates
         if hashed:
-            hashes.append(_hash_fixed(part[here]))
+            hashes.append(_hash(planes)[here])
     return ok, ymd, (np.concatenate(hashes) if hashed else None)
 
 
@@ -299,38 +299,39 @@ def entries(columns: list[Column], coded: list[Coded], plan: QualityPlan, as_of:
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_WORD_FACTORS = np.array(
-    [0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5, 0x85EBCA77C2B2AE63], dtype=np.uint64
-)
+_PRIME = np.uint64(0x100000001B3)
 _FILTER_BITS = 20
 
 
-def _hash_fixed(chars: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each row of a byte matrix: its zero-padded 8-byte words, mixed."""
-    k, width = chars.shape
-    words = -(-width // 8)
-    padded = np.zeros((k, words * 8), dtype=U8)
-    padded[:, :width] = chars
-    view = padded.view("<u8")
+def _hash(planes: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each value of a (width, k) plane matrix: a polynomial over its bytes, mixed.
+
+    Only equal bytes must give equal hashes: a collision costs a look in SQL, never a wrong count.
+    """
+    width, k = planes.shape
     with np.errstate(over="ignore"):
-        h = np.full(k, np.uint64(width) * _MIX, dtype=np.uint64)
-        for j in range(words):
-            h ^= view[:, j] * _WORD_FACTORS[j % len(_WORD_FACTORS)] + np.uint64(j)
-            h = (h ^ (h >> np.uint64(29))) * _MIX
+        h = np.full(k, np.uint64(width + 1) * _MIX, dtype=np.uint64)
+        for row in planes:
+            h *= _PRIME
+            h += row
+        h ^= h >> np.uint64(29)
+        h *= _MIX
+        h ^= h >> np.uint64(32)
     return h
 
 
 def _hash_texts(values: pa.Array) -> np.ndarray:
-    """``_hash_fixed`` of each string's UTF-8 bytes, for strings of any lengths (no NULLs)."""
+    """``_hash`` of each string's UTF-8 bytes, for strings of any lengths (no NULLs)."""
     lengths = np.asarray(pc.binary_length(values).to_numpy(zero_copy_only=False), dtype=np.int64)
     out = np.zeros(len(values), dtype=np.uint64)
     for width in np.unique(lengths):
         where = np.flatnonzero(lengths == width)
         if width == 0:
-            chars = np.zeros((len(where), 0), dtype=U8)
+            planes = np.zeros((0, len(where)), dtype=U8)
         else:
             _, chars = fixed_width(values.take(pa.array(where)), int(width))
-        out[where] = _hash_fixed(chars)
+            planes = np.ascontiguousarray(chars.T)
+        out[where] = _hash(planes)
     return out
 
 
@@ -420,8 +421,7 @@ def prove(
         if ahead:  # proven rows dated ahead that now go to the query are counted there instead
             future -= int(np.count_nonzero(np.isin(np.concatenate(ahead), proven_found)))
         for row_numbers, values in kept if len(proven_found) else ():
-            at = np.minimum(np.searchsorted(proven_found, row_numbers), len(proven_found) - 1)
-            hit = proven_found[at] == row_numbers
+            hit = _member(row_numbers.view(np.uint64), proven_found.view(np.uint64))
             if hit.any():
                 left_rows.append(row_numbers[hit])
                 left_values.append(values.filter(pa.array(hit)))
