@@ -1,6 +1,7 @@
 """The demo county's content: the portal, a column and 泗洪发布, with items in every state of 三审三校.
 
-Texts paraphrase the county's own 2023 work points (a public government document); one draft carries
+Texts paraphrase the county's own 2023 work points (a public government document); the 图解 and the
+动漫 carry a small bar-chart PNG drawn in code, with its alt text; one draft carries
 the mistakes the proofreader exists for (a 届次 in digits, a phone number, a 发文字号 in square
 brackets, an outdated agency name). Times are spread over the last weeks so the dashboard has a
 history of weekly new-form works and one review step is overdue.
@@ -8,13 +9,16 @@ history of weekly new-form works and one review step is overdue.
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from content import dictionaries, workflow
-from content.models import Channel, ContentForm, ContentItem, ContentKind, DictionaryEntry
+from content import attachments, dictionaries, workflow
+from content.models import Channel, ContentAttachment, ContentForm, ContentItem, ContentKind, DictionaryEntry
 from core import services as core_services
 from core.models import Role, Unit, UnitKind, User
 
@@ -37,6 +41,47 @@ TEXTS = {
     "post": "【泗洪发布】今日起，县政务服务中心延时服务窗口周末正常开放，办理时间为上午9:00至12:00。",
     "old": "县政府网站2022年第四季度检查情况通报，各单位网站整改情况良好。",
 }
+
+
+def png(width: int, height: int, bars: list[tuple[int, tuple[int, int, int]]]) -> bytes:
+    """A small bar chart as PNG, written by hand (zlib + struct): the demo downloads nothing.
+
+    ``bars`` are (percent of the height, RGB colour), drawn left to right on white.
+    """
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    slot = width // max(1, len(bars))
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")  # filter type 0 for every scanline
+        for x in range(width):
+            n = x // slot
+            inside = n < len(bars) and slot // 6 <= x % slot < slot - slot // 6
+            if inside and height - y <= height * bars[n][0] // 100:
+                row += bytes(bars[n][1])
+            else:
+                row += b"\xf5\xf7\xfa" if y % 20 else b"\xcf\xd6\xde"  # light grid lines
+        rows.append(bytes(row))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+            + chunk(b"IEND", b""))
+
+
+RED, BLUE, GREEN = (163, 21, 27), (11, 87, 164), (23, 102, 58)
+IMAGES = {
+    "explain": ("一图读懂-2023年政府网站工作要点.png", [(40, RED), (65, BLUE), (90, GREEN)],
+                "图解：2023年政府网站工作要点三项重点——深化政务公开和政策解读、优化集约化平台功能、"
+                "落实三审三校和先审后发，柱状图表示各项工作的推进程度逐步提高"),
+    "animation": ("我为政府网站找错-动漫封面.png", [(80, BLUE), (55, RED), (30, GREEN), (70, BLUE)],
+                  "动漫封面：“我为政府网站找错”活动，发现网站错误可随时留言，1个工作日内答复"),
+}
+
+
+def _attach_image(item: ContentItem, key: str, by: User) -> None:
+    name, bars, alt = IMAGES[key]
+    upload = SimpleUploadedFile(name, png(320, 180, bars), content_type="image/png")
+    attachments.add_attachment(by, item, upload, description=alt)
 
 
 def _people(office: Unit) -> dict[str, User]:
@@ -87,7 +132,8 @@ def load() -> str:
                                                                         "approved", "published", "withdrawn")}
     return (f"发布渠道 {len(channels)} 个（含代运维账号 operator），稿件 {made} 篇（"
             + "、".join(f"{ContentItem(state=s).get_state_display()} {n}" for s, n in counts.items() if n)
-            + f"），校对词典 {DictionaryEntry.objects.count()} 条（本次载入 {seeded} 条）")
+            + f"），图片附件 {ContentAttachment.objects.count()} 个，"
+            f"校对词典 {DictionaryEntry.objects.count()} 条（本次载入 {seeded} 条）")
 
 
 def _items(p: dict[str, User], operator: User, office: Unit, ch: dict[str, Channel], now: datetime) -> int:
@@ -108,7 +154,10 @@ def _items(p: dict[str, User], operator: User, office: Unit, ch: dict[str, Chann
 
     def published(key: str, title: str, channels: list[Channel], days: int, **kw: Any) -> ContentItem:
         when = now - timedelta(days=days, hours=3)
-        item = reviewed(create(key, title, channels, when, **kw), when)
+        item = create(key, title, channels, when, **kw)
+        if key in IMAGES:
+            _attach_image(item, key, p["editor"])
+        item = reviewed(item, when)
         workflow.publish(p["editor"], item, now=when + timedelta(hours=4))
         return item
 

@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/findings/<int:finding_pk>/dismiss/", views.finding_dismiss, name="finding_dismiss"),
     path("<int:pk>/diff/", views.item_diff, name="item_diff"),
     path("<int:pk>/slip.<str:fmt>", views.item_slip, name="item_slip"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_file, name="attachment"),
+    path("<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_remove, name="attachment_remove"),
     path("dashboard/", admin_views.dashboard, name="dashboard"),
     path("dictionaries/", admin_views.dictionary_list, name="dictionary_list"),
     path("dictionaries/new/", admin_views.dictionary_edit, name="dictionary_create"),
@@ -32,4 +35,5 @@ urlpatterns = [
     path("feeds/<slug:slug>/atom.xml", views.feed_atom, name="feed_atom"),
     path("feeds/<slug:slug>/feed.json", views.feed_json, name="feed_json"),
     path("p/<int:pk>/", views.public_item, name="public_item"),
+    path("p/<int:pk>/attachments/<int:attachment_pk>/", views.public_attachment, name="public_attachment"),
 ]

@@ -15,13 +15,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from content import checking, slips, syndication, workflow
-from content.models import Channel, ContentForm, ContentItem, ContentKind, Publication, State, TextFinding
+from content import attachments, checking, slips, syndication, workflow
+from content.models import (
+    Channel,
+    ContentAttachment,
+    ContentForm,
+    ContentItem,
+    ContentKind,
+    Publication,
+    State,
+    TextFinding,
+)
 from core.access import current_user
 from core.errors import DomainError
 from core.forms import add_domain_error
@@ -35,6 +45,14 @@ def get_item_for_user(user: User, pk: int) -> ContentItem:
         return ContentItem.objects.visible_to(user).select_related("unit", "author").get(pk=pk)
     except ContentItem.DoesNotExist:
         raise Http404("稿件不存在") from None
+
+
+def get_attachment_for_user(user: User, item_pk: int, pk: int) -> ContentAttachment:
+    item = get_item_for_user(user, item_pk)
+    try:
+        return item.attachments.select_related("item__unit").get(pk=pk)
+    except ContentAttachment.DoesNotExist:
+        raise Http404("附件不存在") from None
 
 
 def writable_channels(user: User) -> list[Channel]:
@@ -80,6 +98,20 @@ class ReviewForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=300)
+
+
+class AttachmentForm(forms.Form):
+    # allow_empty_file: the service says "文件是空的" itself, with every other refusal in one place.
+    file = forms.FileField(label="图片或视频", allow_empty_file=True, max_length=500,
+                           widget=forms.FileInput(attrs={"accept": attachments.ACCEPT_ATTR}))
+    description = forms.CharField(label="替代文字", max_length=attachments.MAX_DESCRIPTION,
+                                  help_text="说明图片或视频的内容，读屏软件会读给视障人士听，如“2023年政府网站工作要点图解”")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        image, video = (attachments.size_label(attachments.image_max_bytes()),
+                        attachments.size_label(attachments.video_max_bytes()))
+        self.fields["file"].help_text = f"{attachments.ACCEPTED}；图片不超过 {image}，视频不超过 {video}"
 
 
 # ---- list ----------------------------------------------------------------------------------------
@@ -171,7 +203,8 @@ def marked_body(item: ContentItem, findings: list[TextFinding]) -> list[tuple[st
                                             TextFinding.Status.OPEN and item.body[f.start:f.end] == f.text))
 
 
-def _context(user: User, item: ContentItem, review_form: forms.Form | None = None) -> dict[str, Any]:
+def _context(user: User, item: ContentItem, review_form: forms.Form | None = None,
+             attachment_form: forms.Form | None = None) -> dict[str, Any]:
     actions = workflow.actions_for(user, item)
     findings = list(item.findings.order_by("status", "field", "start"))
     open_findings = [f for f in findings if f.status == TextFinding.Status.OPEN]
@@ -186,6 +219,9 @@ def _context(user: User, item: ContentItem, review_form: forms.Form | None = Non
         "steps": list(item.steps.select_related("actor")), "revisions": list(item.revisions.select_related("author")),
         "publications": list(item.publications.select_related("channel")),
         "channels": list(item.channels.all()),
+        "attachments": list(item.attachments.select_related("uploaded_by")),
+        "attachment_form": (attachment_form or AttachmentForm(auto_id="id_attach_%s"))
+        if attachments.can_attach(user, item) else None,
         "review_form": review_form or (ReviewForm(auto_id="id_review_%s") if "review" in actions else None),
         "overdue": item.step_due is not None and item.state in workflow.REVIEW_STAGES and item.step_due < now,
         "stage_role": workflow.stage_role(item, item.state) if item.state in workflow.REVIEW_STAGES else "",
@@ -293,11 +329,65 @@ def item_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def item_slip(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user = current_user(request)
+    return slips.download(get_item_for_user(user, pk), fmt)
+
+
+# ---- attachments ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
     item = get_item_for_user(user, pk)
-    data, content_type = (slips.slip_docx(item), slips.DOCX) if fmt == "docx" else (slips.slip_pdf(item), "application/pdf")
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{slips.filename(item, fmt)}"
+    form = AttachmentForm(request.POST, request.FILES, auto_id="id_attach_%s")
+    status = 400
+    if form.is_valid():
+        try:
+            attachment = attachments.add_attachment(user, item, form.cleaned_data["file"],
+                                                    description=form.cleaned_data["description"])
+        except DomainError as exc:
+            status = exc.status
+            if attachments.can_attach(user, item):
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已添加附件「{attachment.original_name}」")
+            return redirect(reverse("content:item_detail", args=[item.pk]) + "#attachments")
+    item.refresh_from_db()
+    return render(request, "content/item_detail.html", _context(user, item, attachment_form=form), status=status)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    def perform(user: User, item: ContentItem) -> str:
+        attachment = get_attachment_for_user(user, item.pk, attachment_pk)
+        attachments.remove_attachment(user, attachment)
+        return f"已删除附件「{attachment.original_name}」"
+
+    return _post(request, pk, perform)
+
+
+def _serve(attachment: ContentAttachment) -> FileResponse:
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已丢失") from None
+    # The type was decided from the bytes at upload; nosniff (SecurityMiddleware) keeps browsers to it,
+    # and the sandbox stops anything in the file from running as a page of this site.
+    response = FileResponse(handle, content_type=attachment.content_type, filename=attachments.download_name(attachment))
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """For people who may see the item, whatever its state."""
+    return _serve(get_attachment_for_user(current_user(request), pk, attachment_pk))
 
 
 # ---- public: feeds and published items --------------------------------------------------------------
@@ -332,13 +422,30 @@ def feed_json(request: HttpRequest, slug: str) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False}, content_type="application/feed+json; charset=utf-8")
 
 
-@require_GET
-def public_item(request: HttpRequest, pk: int) -> HttpResponse:
+def _first_publication(pk: int) -> Publication:
     publication = Publication.objects.filter(item_id=pk, item__state=State.PUBLISHED).select_related(
         "item__unit").order_by("published_at").first()
     if publication is None:
         raise Http404("信息不存在或已撤回")
-    return render(request, "content/public_item.html", {"item": publication.item, "publication": publication,
-                                                       "paragraphs": publication.item.body.split("\n")})
+    return publication
+
+
+@require_GET
+def public_item(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = _first_publication(pk)
+    item = publication.item
+    return render(request, "content/public_item.html", {"item": item, "publication": publication,
+                                                       "paragraphs": item.body.split("\n"),
+                                                       "attachments": list(item.attachments.all())})
+
+
+@require_GET
+def public_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Published items' files are public, like their text (feeds link here); withdrawn ones are not."""
+    item = _first_publication(pk).item
+    try:
+        return _serve(item.attachments.get(pk=attachment_pk))
+    except ContentAttachment.DoesNotExist:
+        raise Http404("附件不存在") from None
 
 

@@ -133,32 +133,51 @@ def create_item(actor: User, unit: Unit, *, title: str, body: str, channels: Seq
     return item
 
 
+def require_editable(actor: User, item: ContentItem, what: str = "修改该稿件") -> None:
+    """Edits (text, channels, attachments) happen while drafting or reviewing, by whoever holds the item."""
+    if item.state not in (State.DRAFT, *REVIEW_STAGES):
+        raise InvalidTransition(f"稿件{State(item.state).label}，不能再修改或增删附件")
+    if "edit" not in actions_for(actor, item):
+        raise NotAllowed(f"当前环节您不能{what}")
+
+
+EDITABLE_FIELDS = ("kind", "form", "is_original", "is_key", "source")
+
+
 @transaction.atomic
 def edit_item(actor: User, item: ContentItem, *, title: str, body: str, note: str = "",
               now: datetime | None = None, **fields: Any) -> ContentItem:
     """A new revision (drafts by their writers; during review by the step's reviewer — 三校)."""
-    if "edit" not in actions_for(actor, item):
-        raise NotAllowed("当前环节您不能修改该稿件")
+    require_editable(actor, item)
+    if item.state in REVIEW_STAGES and item.is_key and fields.get("is_key") is False:
+        # 重点稿件 must reach the unit head at 终审: once in review, only the head may lift the mark.
+        if not _member(actor, item.unit, Role.UNIT_HEAD):
+            raise NotAllowed("审核中的重点稿件只有单位主要负责人可以取消“重点稿件”标记")
     title, body = _clean(title, body)
     now = now or timezone.now()
-    changed = title != item.title or body != item.body
-    for name in ("kind", "form", "is_original", "is_key", "source"):
-        if name in fields:
-            changed = changed or getattr(item, name) != fields[name]
+    before: dict[str, Any] = {"title": item.title, "revision": item.revision}
+    after: dict[str, Any] = {"title": title}
+    for name in EDITABLE_FIELDS:
+        if name in fields and getattr(item, name) != fields[name]:
+            before[name], after[name] = getattr(item, name), fields[name]
             setattr(item, name, fields[name])
     if "channels" in fields:
-        item.channels.set(_channels(actor, item.unit, fields["channels"]))
-    if not changed and "channels" not in fields:
+        chosen = _channels(actor, item.unit, fields["channels"])
+        current = list(item.channels.all())
+        if {c.pk for c in chosen} != {c.pk for c in current}:
+            before["channels"], after["channels"] = [c.name for c in current], [c.name for c in chosen]
+            item.channels.set(chosen)
+    text_changed = title != item.title or body != item.body
+    if not text_changed and len(after) == 1:
         return item
-    if title != item.title or body != item.body:
+    if text_changed:
         item.revision += 1
         Revision.objects.create(item=item, number=item.revision, title=title, body=body, author=actor,
                                 state=item.state, note=note[:200], created_at=now)
-    before = {"title": item.title, "revision": item.revision - 1}
     item.title, item.body, item.updated_at = title, body, now
     item.save()
     audit.record(actor, "content.item.edit", "修改稿件", item, unit=item.unit, before=before,
-                 after={"title": title, "revision": item.revision, "note": note})
+                 after={**after, "revision": item.revision, "note": note})
     run_checks(item, actor)
     return item
 
@@ -338,6 +357,8 @@ def publish(actor: User, item: ContentItem, *, now: datetime | None = None) -> l
 
 @transaction.atomic
 def withdraw(actor: User, item: ContentItem, *, reason: str, now: datetime | None = None) -> ContentItem:
+    if item.state != State.PUBLISHED:
+        raise InvalidTransition("只有已发布的稿件可以撤回")
     if "withdraw" not in actions_for(actor, item):
         raise NotAllowed("只有本单位的终审人员或主要负责人可以撤回已发布的稿件")
     reason = (reason or "").strip()

@@ -153,6 +153,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# 稿件附件 (content.attachments): 图解 images and videos; the reverse proxy must allow the larger.
+CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+CONTENT_VIDEO_MAX_BYTES = env_int("CONTENT_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+
 # 回头看 quality checks on attached data (catalog.lookback). Uploaded datasets may be much larger than
 # other uploads; database URLs may point at intranet hosts only when QUALITY_ALLOW_PRIVATE_DB is set,
 # and sqlite:/// URLs only at files inside QUALITY_SQLITE_DIRS (the county's 前置库 export folders).

@@ -9,12 +9,12 @@ import pytest
 
 from content import workflow
 from content.models import DictionaryEntry, State
-from content.tests.test_workflow import CLEAN, NOW, SERIOUS, channel, draft, people, through_review  # noqa: F401
+from content.tests.test_workflow import NOW, SERIOUS, draft, through_review
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_editor_drafts_in_the_browser_form_and_sees_findings_inline(client_for, people, channel):  # noqa: F811
+def test_the_editor_drafts_in_the_browser_form_and_sees_findings_inline(client_for, people, channel):
     client = client_for(people["editor"])
     response = client.post("/content/new/", {"title": "", "body": SERIOUS, "channels": [str(channel.pk)],
                                              "kind": "article", "form": "text"})
@@ -27,7 +27,7 @@ def test_the_editor_drafts_in_the_browser_form_and_sees_findings_inline(client_f
     assert "有 2 处严重表述错误或隐私泄露未处理" in page
 
 
-def test_review_page_flow_with_the_override_error_on_its_field(client_for, people, channel, units):  # noqa: F811
+def test_review_page_flow_with_the_override_error_on_its_field(client_for, people, channel, units):
     item = draft(people, units, channel, body=SERIOUS)
     workflow.submit(people["editor"], item, now=NOW)
     workflow.review(people["r1"], item, decision="pass", now=NOW)
@@ -51,7 +51,7 @@ def test_review_page_flow_with_the_override_error_on_its_field(client_for, peopl
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
-def test_outsiders_get_404_and_feeds_show_only_published_items(client_for, people, channel, units, outsider):  # noqa: F811
+def test_outsiders_get_404_and_feeds_show_only_published_items(client_for, people, channel, units, outsider):
     item = draft(people, units, channel)
     assert client_for(outsider).get(f"/content/{item.pk}/").status_code == 404
     assert client_for(people["operator"]).get(f"/content/{item.pk}/").status_code == 200  # its channel
@@ -68,7 +68,7 @@ def test_outsiders_get_404_and_feeds_show_only_published_items(client_for, peopl
     assert anonymous.get("/content/feeds/nope/rss.xml").status_code == 404
 
 
-def test_the_diff_page_shows_what_changed(client_for, people, channel, units):  # noqa: F811
+def test_the_diff_page_shows_what_changed(client_for, people, channel, units):
     item = draft(people, units, channel, body="今年完成投资10亿元。")
     workflow.edit_item(people["editor"], item, title=item.title, body="今年完成投资12亿元。", note="更正数字")
     page = client_for(people["editor"]).get(f"/content/{item.pk}/diff/?a=1&b=2").content.decode()
@@ -92,7 +92,7 @@ def test_only_the_admin_edits_dictionaries_and_errors_land_on_the_field(client_f
     assert client.post(f"/content/dictionaries/{entry.pk}/delete/").status_code == 302
 
 
-def test_the_dashboard_counts_original_new_form_works_per_week(client_for, people, channel, units, supervisor):  # noqa: F811
+def test_the_dashboard_counts_original_new_form_works_per_week(client_for, people, channel, units, supervisor):
     item = draft(people, units, channel, form="video")
     through_review(item, people)
     workflow.publish(people["editor"], item)

@@ -13,32 +13,11 @@ from content import syndication, workflow
 from content.models import Channel, ContentItem, Publication, ReviewStep, State, TextFinding, WebhookDelivery
 from core.calendar import get_calendar
 from core.errors import DomainError, InvalidTransition, NotAllowed
-from core.models import AuditEntry, Notification, Role
+from core.models import AuditEntry, Notification
 
 NOW = datetime(2025, 6, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday morning
 CLEAN = "县财政局召开2025年预算执行分析会，研究部署下半年重点工作。"
 SERIOUS = "认真学习贯彻党的20大精神。联系人电话13812345678。"
-
-
-@pytest.fixture
-def people(units, make_person, editor):
-    f = units.finance
-    return {
-        "editor": editor,
-        "r1": make_person("r1", "初审甲", f, Role.REVIEWER_1),
-        "r2": make_person("r2", "复审乙", f, Role.REVIEWER_2),
-        "final": make_person("final", "终审丙", f, Role.REVIEWER_FINAL),
-        "head": make_person("head", "局长丁", f, Role.UNIT_HEAD),
-        "operator": make_person("operator", "代运维戊", units.outside, Role.EDITOR, Role.REVIEWER_FINAL),
-        "other_r1": make_person("other_r1", "外单位初审", units.township, Role.REVIEWER_1),
-    }
-
-
-@pytest.fixture
-def channel(units, people):
-    channel = Channel.objects.create(unit=units.finance, kind=Channel.Kind.COLUMN, name="财政信息", slug="finance")
-    channel.operators.add(people["operator"])
-    return channel
 
 
 def draft(people, units, channel, body=CLEAN, **kwargs) -> ContentItem:
@@ -46,11 +25,12 @@ def draft(people, units, channel, body=CLEAN, **kwargs) -> ContentItem:
                                 channels=[channel], now=NOW, **kwargs)
 
 
-def through_review(item, people, *, final="final", now=NOW):
+def through_review(item, people, *, final="final", now=NOW, override=""):
     workflow.submit(people["editor"], item, now=now)
     workflow.review(people["r1"], item, decision="pass", now=now)
     workflow.review(people["r2"], item, decision="pass", now=now)
-    return workflow.review(people[final], item, decision="pass", opinion="同意发布", now=now)
+    return workflow.review(people[final], item, decision="pass", opinion="同意发布", now=now,
+                           override_reason=override)
 
 
 def test_three_reviews_then_publish_with_timers_notifications_and_audit(units, people, channel):
@@ -84,6 +64,19 @@ def test_a_key_item_needs_the_unit_head_at_final_review(units, people, channel):
     assert item in workflow.waiting_for(people["head"]) and item not in workflow.waiting_for(people["final"])
     workflow.review(people["head"], item, decision="pass", now=NOW)
     assert item.state == State.APPROVED
+
+
+def test_a_reviewer_cannot_lift_the_key_mark_to_skip_the_unit_head(units, people, channel):
+    item = draft(people, units, channel, is_key=True)
+    workflow.submit(people["editor"], item, now=NOW)
+    with pytest.raises(NotAllowed, match="单位主要负责人"):
+        workflow.edit_item(people["r1"], item, title=item.title, body=item.body, is_key=False)
+    item.refresh_from_db()
+    assert item.is_key
+    workflow.review(people["r1"], item, decision="pass", now=NOW)
+    workflow.review(people["r2"], item, decision="pass", now=NOW)
+    workflow.edit_item(people["head"], item, title=item.title, body=item.body, is_key=False)
+    assert not item.is_key
 
 
 def test_returning_needs_an_opinion_and_sends_the_draft_back(units, people, channel):
@@ -147,6 +140,17 @@ def test_an_edit_makes_a_revision_fixes_findings_and_a_dismissal_needs_a_reason(
     workflow.review(people["r2"], item, decision="pass", now=NOW)
     workflow.review(people["final"], item, decision="pass", now=NOW)  # nothing blocking any more
     assert item.state == State.APPROVED
+
+
+def test_an_edit_audits_what_changed_and_a_save_without_changes_is_no_edit(units, people, channel):
+    item = draft(people, units, channel)
+    other = Channel.objects.create(unit=units.finance, kind=Channel.Kind.PORTAL, name="财政局网站", slug="fin-site")
+    workflow.edit_item(people["editor"], item, title=item.title, body=item.body, channels=[channel], form="text")
+    assert not AuditEntry.objects.filter(action="content.item.edit").exists() and item.revision == 1
+    workflow.edit_item(people["editor"], item, title=item.title, body=item.body, channels=[channel, other])
+    entry = AuditEntry.objects.get(action="content.item.edit")
+    assert entry.before["channels"] == ["财政信息"] and sorted(entry.after["channels"]) == ["财政信息", "财政局网站"]
+    assert item.revision == 1  # channels are not text: no new revision
 
 
 def test_reviewers_may_edit_during_their_step_and_others_may_not(units, people, channel):
