@@ -221,6 +221,7 @@ def _copy_csv_into(b: Builder, path: Path, wanted: Sequence[str], limits: Limits
     if scalar(b.con, f"SELECT count(*) FROM {LOADED}") > limits.max_rows:
         raise QualityError(f"数据超过 {limits.max_rows:,} 行的上限，请缩小范围后检查")
     b.con.execute(f"CREATE VIEW {DATA} AS SELECT rowid + 1 AS {ROW}, * FROM {LOADED}")
+    b.numbered = True
 
 
 def _pg_reason(exc: Exception, limits: Limits) -> str:

@@ -41,6 +41,7 @@ class Dataset:
         rows: int,
         warnings: Sequence[str],
         limits: Limits,
+        numbered: bool = False,
     ) -> None:
         self.con = con
         self.folder = folder
@@ -49,6 +50,9 @@ class Dataset:
         self.rows = rows
         self.warnings = list(warnings)
         self.limits = limits
+        # ``ROW`` is the 1-based position in scan order (DuckDB keeps insertion order): readers
+        # may count rows instead of reading the column.
+        self.numbered = numbered
 
     def close(self) -> None:
         try:
@@ -73,12 +77,14 @@ class Builder:
         self.source = source
         self.folder = Path(tempfile.mkdtemp(prefix="zt-quality-"))
         self.warnings: list[str] = []
+        self.numbered = False  # a loader sets it when its view numbers rows by position
         config: dict[str, str | bool | int | float | list[str]] = {
             "memory_limit": limits.memory_limit,
             "temp_directory": str(self.folder / "spill"),
             # Never reach for the network: every extension used here is built in.
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
+            "preserve_insertion_order": True,  # the default, relied on by ``Dataset.numbered``
         }
         if limits.threads:
             config["threads"] = limits.threads
@@ -103,6 +109,7 @@ class Builder:
             rows=int(rows),
             warnings=self.warnings,
             limits=self.limits,
+            numbered=self.numbered,
         )
 
     def discard(self) -> None:

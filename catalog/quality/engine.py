@@ -99,7 +99,7 @@ def check(dataset: Dataset, plan: QualityPlan, *, vectors: bool = True) -> Quali
             for entry in vector.entries(columns, coded, plan, as_of) if vectors else ():
                 cursors.append(cursor := dataset.con.cursor())
                 proving[entry.column.index] = pool.submit(
-                    vector.prove, cursor, entry, dataset.rows, as_of, plan.samples, expired
+                    vector.prove, cursor, entry, dataset.rows, dataset.numbered, as_of, plan.samples, expired
                 )
             try:
                 for col in columns:

@@ -165,6 +165,7 @@ def _read_csv(b: Builder, path: Path, wanted: Sequence[str], limits: Limits) -> 
         b.con.execute(f"CREATE TABLE {LOADED} AS SELECT {picked} FROM {reader} LIMIT {limits.max_rows + 1}")
     _check_row_limit(b, limits.max_rows)
     b.con.execute(f"CREATE OR REPLACE VIEW {DATA} AS SELECT rowid + 1 AS {ROW}, * FROM {LOADED}")
+    b.numbered = True
 
 
 def _check_row_limit(b: Builder, limit: int) -> None:
@@ -391,6 +392,7 @@ def load_parquet(
             f"CREATE VIEW {DATA} AS SELECT file_row_number + 1 AS {ROW}, {picked} "
             f"FROM read_parquet({sql_str(str(path.resolve()))}, file_row_number = true)"
         )
+        b.numbered = True
         return b.finish(columns)
 
 

@@ -118,7 +118,7 @@ _DAYS[1:13] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 def _real_date(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     """Whether year, month and day make a real Gregorian date."""
-    ok = (d >= 1) & (d <= _DAYS[m])
+    ok = (d >= 1) & (d <= np.take(_DAYS, m))
     feb29 = np.flatnonzero(ok & (m == 2) & (d == 29))
     if len(feb29):
         year = y[feb29]
@@ -141,14 +141,14 @@ def _resident_id(as_of: date) -> Prover:
         values, ok = _digits(planes[:17])
         last = planes[17]
         ok &= (last - U8(48) < 10) | (last == 88)
-        ok &= provinces[_pair(values, 0)]
+        ok &= np.take(provinces, _pair(values, 0))
         y, m, d = _number(values, 6, 10), _pair(values, 10), _pair(values, 12)
         born = y * 10000 + m.astype(np.uint32) * 100 + d
         ok &= (born >= 18500101) & (born <= latest) & _real_date(y, m, d)
         total = np.zeros(len(last), dtype=np.uint16)
         for i in range(17):
             total += values[i] * U8(RESIDENT_WEIGHTS[i])  # at most 9 × 10 for a digit: no wrap
-        ok &= expected[total % 11] == last
+        ok &= np.take(expected, total % 11) == last
         return ok, None
 
     return prove
@@ -162,7 +162,7 @@ for _i, _ch in enumerate(CREDIT_ALPHABET):
 
 
 def _credit_code(planes: np.ndarray) -> tuple[np.ndarray, None]:
-    values = _CREDIT_INDEX[planes]
+    values = np.take(_CREDIT_INDEX, planes)  # take: twice as quick as fancy indexing here
     ok = np.maximum.reduce(values, axis=0) < 31
     total = values[17].astype(np.uint16)
     for i, weight in enumerate(CREDIT_WEIGHTS):
@@ -182,7 +182,7 @@ def _region_code() -> Prover:
 
     def prove(planes: np.ndarray) -> tuple[np.ndarray, None]:
         values, ok = _digits(planes)
-        return ok & known[np.where(ok, _number(values, 0, 6), 0)], None
+        return ok & np.take(known, np.where(ok, _number(values, 0, 6), 0)), None
 
     return prove
 
@@ -352,6 +352,7 @@ def prove(
     con: duckdb.DuckDBPyConnection,
     entry: Entry,
     rows: int,
+    numbered: bool,
     as_of: date,
     samples: int,
     stop: threading.Event | None = None,
@@ -373,7 +374,7 @@ def prove(
     kept: list[tuple[np.ndarray, pa.Array]] = []  # every batch of a unique column, for its candidates
     latest = future = 0
     ahead: list[np.ndarray] = []  # proven rows dated after as_of, of a unique timeliness column
-    for row_numbers, values in _batches(con, col):
+    for row_numbers, values in _batches(con, col, numbered):
         if stop is not None and stop.is_set():
             return None
         proven = np.zeros(len(values), dtype=bool)
@@ -438,12 +439,22 @@ def prove(
     return Proof(col, table, found, clean, nulls, null_rows, ts_latest, future)
 
 
-def _batches(con: duckdb.DuckDBPyConnection, col: Column) -> Iterator[tuple[np.ndarray, pa.Array]]:
-    reader = con.sql(f"SELECT {ROW} AS r, {sql_ident(col.name)} AS v FROM {DATA}").to_arrow_reader(BATCH_ROWS)
-    for batch in reader:
-        if batch.num_rows:
+def _batches(
+    con: duckdb.DuckDBPyConnection, col: Column, numbered: bool
+) -> Iterator[tuple[np.ndarray, pa.Array]]:
+    """The column in Arrow batches, with each value's row number (counted when ``numbered``:
+    reading the row number of a Parquet file costs a third as much again as an 18-byte code)."""
+    picked = sql_ident(col.name) if numbered else f"{ROW} AS r, {sql_ident(col.name)}"
+    seen = 0
+    for batch in con.sql(f"SELECT {picked} FROM {DATA}").to_arrow_reader(BATCH_ROWS):
+        if not batch.num_rows:
+            continue
+        if numbered:
+            rows = np.arange(seen + 1, seen + 1 + batch.num_rows, dtype=np.int64)
+        else:
             rows = batch.column(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-            yield rows, batch.column(1)
+        seen += batch.num_rows
+        yield rows, batch.column(batch.num_columns - 1)
 
 
 def _repeated(
