@@ -339,8 +339,8 @@ def _member(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Which of ``values`` are among the sorted ``members`` (few): a bit table first, then exact."""
     table = np.zeros(1 << _FILTER_BITS, dtype=bool)
     mask = np.uint64((1 << _FILTER_BITS) - 1)
-    table[(members & mask).astype(np.intp)] = True
-    maybe = np.flatnonzero(table[(values & mask).astype(np.intp)])
+    table[(members & mask).view(np.int64)] = True
+    maybe = np.flatnonzero(np.take(table, (values & mask).view(np.int64)))
     hit = np.zeros(len(values), dtype=bool)
     if len(maybe):
         at = np.minimum(np.searchsorted(members, values[maybe]), len(members) - 1)
