@@ -78,10 +78,12 @@ IMAGES = {
 }
 
 
-def _attach_image(item: ContentItem, key: str, by: User) -> None:
+def _attach_image(item: ContentItem, key: str, by: User, when: datetime) -> None:
     name, bars, alt = IMAGES[key]
     upload = SimpleUploadedFile(name, png(320, 180, bars), content_type="image/png")
-    attachments.add_attachment(by, item, upload, description=alt)
+    attached = attachments.add_attachment(by, item, upload, description=alt)
+    attached.created_at = when  # uploaded with the draft, in the demo's past
+    attached.save(update_fields=["created_at"])
 
 
 def _people(office: Unit) -> dict[str, User]:
@@ -156,7 +158,7 @@ def _items(p: dict[str, User], operator: User, office: Unit, ch: dict[str, Chann
         when = now - timedelta(days=days, hours=3)
         item = create(key, title, channels, when, **kw)
         if key in IMAGES:
-            _attach_image(item, key, p["editor"])
+            _attach_image(item, key, p["editor"], when + timedelta(minutes=20))
         item = reviewed(item, when)
         workflow.publish(p["editor"], item, now=when + timedelta(hours=4))
         return item
