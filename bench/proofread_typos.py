@@ -132,10 +132,10 @@ class Reference:
         out = []
         k = 0
         for i, ch, m in owners:
-            block = scores[k:k + m]
+            scored = scores[k:k + m]
             k += m
-            j = int(np.argmax(block[1:]))
-            out.append((i, self.chars[ch][j], float(block[1 + j] - block[0])))
+            j = int(np.argmax(scored[1:]))
+            out.append((i, self.chars[ch][j], float(scored[1 + j] - scored[0])))
         return out
 
 

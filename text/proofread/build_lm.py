@@ -3,8 +3,9 @@
     python -m text.proofread.build_lm [--data ../shared/data] [--out text/proofread/data]
 
 Writes ``char_lm.npz`` (character 4-gram model), ``confusion.tsv``, ``char_pinyin.tsv``,
-``gongwen_words.txt``, ``common_typos.txt`` and the decision models ``typo_model.json``,
-``typo_pair_model.json``, ``typo_screen_model.json``; ``data/README.md`` says where
+``gongwen_words.txt``, ``common_typos.txt``, the decision models ``typo_model.json``,
+``typo_pair_model.json``, ``typo_screen_model.json`` and the abstain rule's
+``typo_position_model.json``, ``typo_sentence_model.json``; ``data/README.md`` says where
 each comes from. Takes about a minute on one core. Reads only files whose licence lets a model
 built from them ship in the repository (government documents, MIT/Apache-2.0 sets); the dev-only
 sets (SIGHAN-15, acc_rmrb) are read by ``bench/proofread_typos.py`` alone.
@@ -42,6 +43,7 @@ from text.proofread.typo_lexicon import (
     load_confusion,
     load_lexicon,
 )
+from text.proofread.typo_sentence import POSITION_FEATURES, SENTENCE_FEATURES, position_features
 from text.proofread.typo_words import PAIR_FEATURES, PinyinWords, load_char_pinyin
 from text.proofread.typos import TypoChecker
 
@@ -55,6 +57,12 @@ TARGET_CHARS = 5000
 TYPO_PAIRS_DROPPED = {"标志-标识"}
 # Pairs that are both right depending on what the writer means (他们/她们): never a typo to flag.
 NEVER_CONFUSED = ("他她", "他它", "她它")
+# The sentence model's confidence below which a chunk gets no findings (typo_sentence). Chosen by
+# 4-fold cross-validation on the training pairs alone (law/med train, the odw build half): the
+# lowest of 0.3, 0.4 … 0.7 at which sentence detection precision reaches 0.85 both on the odw build
+# half (0.875, recall 0.405; without the rule 0.809 / 0.428) and on all training pairs (0.860 / 0.312;
+# without 0.743 / 0.343); it withholds 12 % of the odw sentences with findings there, 21 % of all.
+SENTENCE_THRESHOLD = 0.6
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
@@ -238,9 +246,53 @@ def labelled_features(checker: TypoChecker, pairs: list[tuple[str, str]]
                 xs.append(x[keep])
                 ys.append(np.array([tgt[c.offset + c.index] == c.char for c in found.chars])[keep])
             if found.pairs:
-                pxs.append(checker.pair_features(found.pairs))
-                pys.append(np.array([tgt[c.offset + c.index:c.offset + c.index + 2] == c.word for c in found.pairs]))
+                px, keep = checker.pair_features(found.pairs)
+                pxs.append(px[keep])
+                pys.append(np.array([tgt[c.offset + c.index:c.offset + c.index + 2] == c.word for c in found.pairs])[keep])
     return np.vstack(xs), np.concatenate(ys), np.vstack(pxs), np.concatenate(pys)
+
+
+def fit_decision_models(x: np.ndarray, y: np.ndarray, px: np.ndarray, py: np.ndarray
+                        ) -> tuple[TypoModel, TypoModel, TypoModel]:
+    """The character model, its screen and the two-character word model, with their thresholds."""
+    # Thresholds: chosen on cross-fitted training predictions (precision ≥ 0.9 per reported
+    # character) and on false alarms on correct news sentences (bench/proofread_typos.py).
+    char_model = TypoModel.fit(FEATURES, x, y)
+    char_model.report_threshold, char_model.companion_threshold, char_model.warning_threshold = 0.8, 0.2, 0.9
+    # The screen decides which candidates get the (costly) segmentation features: it drops about
+    # two thirds of them and, on the training splits, 1 in 2,000 of those the full model would
+    # report even as a companion.
+    screen = TypoModel.fit(SCREEN_FEATURES, x[:, SCREEN_COLUMNS], y)
+    screen.report_threshold = 0.003
+    pair_model = TypoModel.fit(PAIR_FEATURES, px, py)
+    pair_model.report_threshold, pair_model.companion_threshold, pair_model.warning_threshold = 0.9, 0.2, 0.95
+    return char_model, screen, pair_model
+
+
+def labelled_positions(checker: TypoChecker, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Position-model features of every Chinese character on the written side, and whether it is wrong."""
+    xs, ys = [], []
+    for (src, tgt), (x, cjk) in zip(pairs, position_features(checker.lm, checker.lexicon,
+                                                            [lm_mod.fold(s) for s, _ in pairs]), strict=True):
+        xs.append(x[cjk])
+        ys.append(np.fromiter((a != b for a, b in zip(src, tgt, strict=True)), dtype=bool, count=len(src))[cjk])
+    return np.vstack(xs), np.concatenate(ys)
+
+
+def labelled_sentences(checker: TypoChecker, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence-model features of every chunk the checker reports on, and whether its findings are
+    exactly the chunk's errors."""
+    xs, ys = [], []
+    for k in range(0, len(pairs), 64):
+        batch = pairs[k:k + 64]
+        decisions = []
+        for (src, tgt), scored in zip(batch, checker.score_batch([s for s, _ in batch]), strict=True):
+            for d in checker.decide(src, *scored):
+                decisions.append(d)
+                gold = {i for i in range(d.offset, d.offset + len(d.text)) if src[i] != tgt[i]}
+                ys.append({d.offset + i for i in d.changed} == gold)
+        xs.append(checker.sentence_evidence(decisions))
+    return np.vstack(xs), np.asarray(ys, dtype=bool)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,11 +343,12 @@ def main(argv: list[str] | None = None) -> int:
     for p in pairs:
         folds[zlib.crc32(p[1].encode("utf-8")) >> 8 & 1].append(p)
     parts = []
+    checkers = []
     for k in (0, 1):
         other = list(dict.fromkeys(t for _, t in folds[1 - k]))
         fold_lm = lm_mod.estimate(corpus + other, chars)
-        checker = TypoChecker(fold_lm, lexicon, confusion, common, pinyin_words)
-        parts.append(labelled_features(checker, folds[k]))
+        checkers.append(TypoChecker(fold_lm, lexicon, confusion, common, pinyin_words))
+        parts.append(labelled_features(checkers[k], folds[k]))
         print(f"fold {k}: {len(parts[-1][1])} character candidates ({int(parts[-1][1].sum())} true), "
               f"{len(parts[-1][3])} word candidates ({int(parts[-1][3].sum())} true), {time.time() - t0:.0f}s",
               flush=True)
@@ -303,21 +356,30 @@ def main(argv: list[str] | None = None) -> int:
                     for i in range(4))
     if args.features_out:
         np.savez_compressed(args.features_out, x=x, y=y, px=px, py=py)
-    # Thresholds: chosen on cross-fitted training predictions (precision ≥ 0.9 per reported
-    # character) and on false alarms on correct news sentences (bench/proofread_typos.py).
-    char_model = TypoModel.fit(FEATURES, x, y)
-    char_model.report_threshold, char_model.companion_threshold, char_model.warning_threshold = 0.8, 0.2, 0.9
+    char_model, screen, pair_model = fit_decision_models(x, y, px, py)
     char_model.save(out / "typo_model.json")
-    # The screen decides which candidates get the (costly) segmentation features: it drops about
-    # two thirds of them and, on the training splits, 1 in 2,000 of those the full model would
-    # report even as a companion.
-    screen = TypoModel.fit(SCREEN_FEATURES, x[:, SCREEN_COLUMNS], y)
-    screen.report_threshold = 0.003
     screen.save(out / "typo_screen_model.json")
-    pair_model = TypoModel.fit(PAIR_FEATURES, px, py)
-    pair_model.report_threshold, pair_model.companion_threshold, pair_model.warning_threshold = 0.9, 0.2, 0.95
     pair_model.save(out / "typo_pair_model.json")
-    print(f"decision models written, {time.time() - t0:.0f}s total")
+
+    # The abstain rule learns from sentences as the checker will see them: each fold checked by
+    # decision models fitted on the other fold, with the other fold's position model.
+    positions = [labelled_positions(checkers[k], folds[k]) for k in (0, 1)]
+    rows = []
+    for k in (0, 1):
+        checker = checkers[k]
+        checker.model, checker.screen, checker.pair_model = fit_decision_models(*parts[1 - k])
+        checker.position_model = TypoModel.fit(POSITION_FEATURES, *positions[1 - k])
+        rows.append(labelled_sentences(checker, folds[k]))
+    position_model = TypoModel.fit(POSITION_FEATURES, np.vstack([p[0] for p in positions]),
+                                   np.concatenate([p[1] for p in positions]))
+    position_model.save(out / "typo_position_model.json")
+    sx, sy = np.vstack([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
+    sentence_model = TypoModel.fit(SENTENCE_FEATURES, sx, sy)
+    sentence_model.report_threshold = SENTENCE_THRESHOLD
+    sentence_model.save(out / "typo_sentence_model.json")
+    print(f"abstain rule: {len(sy)} sentences with findings, {int(sy.sum())} exactly right, "
+          f"{int((sentence_model.predict(sx) < SENTENCE_THRESHOLD).sum())} withheld (cross-fitted); "
+          f"decision models written, {time.time() - t0:.0f}s total")
     return 0
 
 

@@ -25,6 +25,7 @@ ORDER = 4
 UNK, BOUNDARY, DIGIT, LATIN = 0, 1, 2, 3
 _RESERVED = 4
 _MASK = [(1 << (BITS * k)) - 1 for k in range(ORDER + 1)]
+_SORT_QUERIES = 1024  # look-ups of at least this many keys are sorted first (see _lookup)
 
 # The corpus writes full-width punctuation; county documents converted from PDF often do not.
 _PUNCT_FOLD = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！",
@@ -96,25 +97,31 @@ class CharLM:
     # --- scoring -----------------------------------------------------------------------------
     def logprob_keys(self, keys: IntArray) -> FloatArray:
         """log10 P(last char | previous ORDER-1 chars) for each packed ``ORDER``-gram key."""
+        return self.logprob_orders(keys)[0]
+
+    def logprob_orders(self, keys: IntArray) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """``logprob_keys``, and the order at which each n-gram was found (1: only its last character,
+        0: not even that)."""
         n = self.order
         result = np.zeros(len(keys), dtype=np.float32)
-        done = np.zeros(len(keys), dtype=bool)
+        orders = np.zeros(len(keys), dtype=np.int8)
         backoff_sum = np.zeros(len(keys), dtype=np.float32)
+        todo = np.arange(len(keys))  # the n-grams not found yet
         for k in range(n, 0, -1):
+            if len(todo) == 0:
+                break
             table = self.tables[k - 1]
-            sub = keys & _MASK[k]
-            found, idx = _lookup(table.keys, sub)
-            take = found & ~done
-            result[take] = table.logp[idx[take]] + backoff_sum[take]
-            done |= found
-            if k > 1:
+            found, idx = _lookup(table.keys, keys[todo] & _MASK[k])
+            at = todo[found]
+            result[at] = table.logp[idx[found]] + backoff_sum[at]
+            orders[at] = k
+            todo = todo[~found]
+            if k > 1 and len(todo):
                 # Not found at order k: pay the backoff weight of its (k-1)-char context, if seen.
-                ctx = (keys >> BITS) & _MASK[k - 1]
                 ctable = self.tables[k - 2]
-                cfound, cidx = _lookup(ctable.keys, ctx)
-                add = cfound & ~done
-                backoff_sum[add] += ctable.backoff[cidx[add]]
-        return result
+                cfound, cidx = _lookup(ctable.keys, (keys[todo] >> BITS) & _MASK[k - 1])
+                backoff_sum[todo[cfound]] += ctable.backoff[cidx[cfound]]
+        return result, orders
 
     def window_scores(self, rows: IntArray, valid: npt.NDArray[np.bool_] | None = None, span: int = 1
                       ) -> FloatArray:
@@ -126,21 +133,29 @@ class CharLM:
         out the n-gram ending ``j`` places after the first changed character (past the end of the
         text).
         """
+        return self.window_detail(rows, valid, span)[0].sum(axis=1)
+
+    def window_detail(self, rows: IntArray, valid: npt.NDArray[np.bool_] | None = None, span: int = 1
+                      ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """Per n-gram of each ``window_scores`` row: its log10 probability (0 where not ``valid``)
+        and the order it was found at (0 where not ``valid``)."""
         n = self.order
         m = rows.shape[0]
         count = n + span - 1
         if m == 0:
-            return np.zeros(0, dtype=np.float32)
+            return np.zeros((0, count), dtype=np.float32), np.zeros((0, count), dtype=np.int8)
         keys = np.zeros((m, count), dtype=np.int64)
         for j in range(count):  # n-gram ending at column n - 1 + j
             k = np.zeros(m, dtype=np.int64)
             for t in range(n):
                 k = (k << BITS) | rows[:, j + t]
             keys[:, j] = k
-        lp = self.logprob_keys(keys.reshape(-1)).reshape(m, count)
+        lp, orders = self.logprob_orders(keys.reshape(-1))
+        lp, orders = lp.reshape(m, count), orders.reshape(m, count)
         if valid is not None:
             lp = np.where(valid, lp, np.float32(0))
-        return lp.sum(axis=1)
+            orders = np.where(valid, orders, np.int8(0))
+        return lp, orders
 
     def sentence_logprob(self, text: str) -> float:
         ids = [BOUNDARY] * (self.order - 1) + self.encode(text) + [BOUNDARY]
@@ -178,7 +193,14 @@ class CharLM:
 
 
 def _lookup(sorted_keys: IntArray, queries: IntArray) -> tuple[npt.NDArray[np.bool_], IntArray]:
-    idx = np.searchsorted(sorted_keys, queries)
+    if len(queries) >= _SORT_QUERIES:
+        # Binary searches in query order jump all over a table of a million keys; in sorted order
+        # they walk it once, which more than pays for the sort.
+        order = np.argsort(queries)
+        idx = np.empty(len(queries), dtype=np.int64)
+        idx[order] = np.searchsorted(sorted_keys, queries[order])
+    else:
+        idx = np.searchsorted(sorted_keys, queries)
     idx = np.minimum(idx, len(sorted_keys) - 1)
     return sorted_keys[idx] == queries, idx
 

@@ -1,9 +1,10 @@
 """Evidence for one candidate correction, and the logistic model that weighs it.
 
 The features compare the text as written with the text after the change: the character language
-model over every 4-gram that touches the character, and the best dictionary segmentation of the
-few characters around it; then word and character frequencies and why the two characters are
-confusable. The model is fitted by ``build_lm`` (Newton's method on an L2-penalised log-likelihood)
+model over every 4-gram that touches the character (its probability, and how many of those n-grams
+the corpus holds in full or as trigrams), and the best dictionary segmentation of the few
+characters around it; then word and character frequencies, whether the model ever saw either
+character, and why the two characters are confusable. The model is fitted by ``build_lm`` (Newton's method on an L2-penalised log-likelihood)
 and stored as plain numbers in ``data/typo_model.json``.
 """
 
@@ -35,6 +36,7 @@ FEATURES = (
     "same_tone", "same_syllable", "near_sound", "near_shape", "common_typo",
     "orig_char_logp", "cand_char_logp", "orig_unknown", "orig_context_logp",
     "left_context", "right_context",
+    "orig_unseen", "cand_unseen", "full_gain", "trigram_gain", "best_at_position",
 )
 _SEG = FEATURES.index("seg_delta")
 _SEG_POS = FEATURES.index("seg_delta_pos")
@@ -85,31 +87,54 @@ def candidate_features(lm: lm_mod.CharLM, lexicon: Lexicon, cands: Sequence[Cand
     changed[:, n - 1] = cand_ids
     # Several candidates share a position: score each written window once.
     _, first, back = np.unique(np.hstack([rows, valid]), axis=0, return_index=True, return_inverse=True)
-    scores = lm.window_scores(np.vstack([rows[first], changed]), np.vstack([valid[first], valid]))
-    orig_lm = scores[:len(first)][back.reshape(-1)]
+    lp, orders = lm.window_detail(np.vstack([rows[first], changed]), np.vstack([valid[first], valid]))
+    scores = lp.sum(axis=1)
+    back = back.reshape(-1)
+    orig_lm = scores[:len(first)][back]
     lm_delta = scores[len(first):] - orig_lm
-    n_valid = valid.sum(axis=1)
-    uni_orig = lm.unigram[orig_ids]
-    uni_cand = lm.unigram[cand_ids]
-
+    orig_orders = orders[:len(first)][back]
+    cand_orders = orders[len(first):]
+    best_delta = np.full(len(first), -np.inf, dtype=np.float32)
+    np.maximum.at(best_delta, back, lm_delta)
+    best_at_position = lm_delta >= best_delta[back]
     keep = lm_delta > MIN_LM_DELTA
-    x = np.zeros((m, len(FEATURES)), dtype=np.float32)
     for r in np.flatnonzero(keep).tolist():
         c = cands[r]
         if _after_surname(lexicon, c.text, c.index):
             # Names: the ECSpell training sets hold too few to learn from, correct text is full of them.
             keep[r] = False
-            continue
-        ow = NO_WORD if c.orig_word_logf is None else c.orig_word_logf
-        d = float(lm_delta[r])
-        x[r] = (
-            d, max(d, 0.0), 0.0, 0.0,
-            ow, c.orig_word_logf is not None, c.cand_word_logf, c.cand_word_len >= 3, c.cand_word_logf - ow,
-            bool(c.reason & SAME_TONE), bool(c.reason & SAME_SYLLABLE), bool(c.reason & NEAR_SOUND),
-            bool(c.reason & NEAR_SHAPE), bool(c.reason & 16),
-            uni_orig[r], uni_cand[r], orig_ids[r] == lm_mod.UNK, float(orig_lm[r]) / max(int(n_valid[r]), 1),
-            c.left_context, c.right_context,
-        )
+    at = np.flatnonzero(keep)
+    kept = [cands[r] for r in at.tolist()]
+    k = len(kept)
+    orig_word = [c.orig_word_logf for c in kept]
+    ow = np.fromiter((NO_WORD if w is None else w for w in orig_word), dtype=np.float32, count=k)
+    cw = np.fromiter((c.cand_word_logf for c in kept), dtype=np.float32, count=k)
+    reason = np.fromiter((c.reason for c in kept), dtype=np.int64, count=k)
+    d = lm_delta[at]
+    oo, co = orig_orders[at], cand_orders[at]
+    values = {
+        "lm_delta": d, "lm_delta_pos": np.maximum(d, 0.0), "seg_delta": 0.0, "seg_delta_pos": 0.0,
+        "orig_word_logf": ow, "orig_in_word": np.fromiter((w is not None for w in orig_word), dtype=bool, count=k),
+        "cand_word_logf": cw, "cand_word_long": np.fromiter((c.cand_word_len >= 3 for c in kept), dtype=bool, count=k),
+        "word_logf_gain": cw - ow,
+        "same_tone": reason & SAME_TONE > 0, "same_syllable": reason & SAME_SYLLABLE > 0,
+        "near_sound": reason & NEAR_SOUND > 0, "near_shape": reason & NEAR_SHAPE > 0, "common_typo": reason & 16 > 0,
+        "orig_char_logp": lm.unigram[orig_ids[at]], "cand_char_logp": lm.unigram[cand_ids[at]],
+        "orig_unknown": orig_ids[at] == lm_mod.UNK,
+        "orig_context_logp": orig_lm[at] / np.maximum(valid[at].sum(axis=1), 1),
+        "left_context": np.fromiter((c.left_context for c in kept), dtype=np.float32, count=k),
+        "right_context": np.fromiter((c.right_context for c in kept), dtype=np.float32, count=k),
+        # How many of the n-grams through the character the corpus holds in full (4) or as
+        # trigrams: the probabilities alone hide whether a change turns backed-off guesses into
+        # attested text.
+        "orig_unseen": oo[:, 0] == 0, "cand_unseen": co[:, 0] == 0,
+        "full_gain": (co == n).sum(axis=1) - (oo == n).sum(axis=1),
+        "trigram_gain": (co >= n - 1).sum(axis=1) - (oo >= n - 1).sum(axis=1),
+        "best_at_position": best_at_position[at],
+    }
+    x = np.zeros((m, len(FEATURES)), dtype=np.float32)
+    for j, name in enumerate(FEATURES):
+        x[at, j] = values[name]
     if screen is not None and keep.any():
         keep &= screen.predict(x[:, SCREEN_COLUMNS]) >= screen.report_threshold
     seg_before: dict[tuple[int, int], float] = {}

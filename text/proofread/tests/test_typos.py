@@ -39,6 +39,23 @@ def test_it_finds_typos_with_fix_and_offsets(checker: TypoChecker, text: str,
     assert fixes(checker, text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # Each change alone makes a word (深化 / 申花, 主义 / 祖依); together they make none.
+    ("国务院办公厅关于印发申化医药卫生体制改革的意见。", [(10, 11, "申", "深")]),
+    ("建设社会祖义法治国家。", [(4, 5, "祖", "主")]),
+])
+def test_it_settles_two_neighbouring_corrections_together(checker: TypoChecker, text: str,
+                                                          expected: list[tuple[int, int, str, str]]) -> None:
+    assert fixes(checker, text) == expected
+
+
+def test_it_withholds_a_sentence_that_has_more_wrong_than_it_can_fix(checker: TypoChecker) -> None:
+    # 财玫部 alone is found; next to 犮展 and 生㤁, which no candidate reaches, reporting 玫 alone
+    # would leave a sentence that still reads wrong, so the checker says nothing.
+    assert fixes(checker, "财玫部、国家发展改革委、生态环境部、农业农村部指导。") == [(1, 2, "玫", "政")]
+    assert fixes(checker, "人民银行、财玫部、国家犮展改革委、生㤁环境部、农业农村部指导。") == []
+
+
 def test_it_explains_a_finding_in_chinese(checker: TypoChecker) -> None:
     [finding] = checker.check("我们以经完成了全年目标任务。")
     assert finding.kind is Kind.TYPO
@@ -98,7 +115,8 @@ def test_it_checks_long_text_in_bounded_chunks(checker: TypoChecker) -> None:
 
 
 def test_it_checks_a_batch_like_one_by_one(checker: TypoChecker) -> None:
-    texts = ["我们以经完成了任务。", "", "县政府办公室负责统筹协调。", "研究制定和修盯有关法律法规。"]
+    texts = ["我们以经完成了任务。", "", "县政府办公室负责统筹协调。", "研究制定和修盯有关法律法规。",
+             "人民银行、财玫部、国家犮展改革委、生㤁环境部、农业农村部指导。", "财玫部、国家发展改革委。"]
     assert checker.check_batch(texts) == [checker.check(t) for t in texts]
 
 
