@@ -222,6 +222,9 @@ def run_engine(path: Path) -> dict[str, Any]:
         timeliness=TimelinessSpec("业务日期", UpdatePeriod.MONTHLY),
         as_of=AS_OF,
     )
+    from core.identifiers import region_code_table
+
+    region_code_table()  # the GB/T 2260 table, loaded once per process: outside the timing on both sides
     started = time.perf_counter()
     with load_parquet(path, plan.column_names) as dataset:
         report = check(dataset, plan)
