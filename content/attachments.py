@@ -34,9 +34,6 @@ from core.errors import DomainError
 from core.models import User
 
 MB = 1024 * 1024
-# Overridable in settings (bytes); the defaults suit a 图解 and a short 视频 for a new-media post.
-DEFAULT_IMAGE_MAX_BYTES = 10 * MB
-DEFAULT_VIDEO_MAX_BYTES = 200 * MB
 MAX_PER_ITEM = 20
 MAX_SIDE = 30_000  # a long 长图 infographic may be 1080 × 20000
 MAX_PIXELS = 100_000_000
@@ -71,11 +68,11 @@ KNOWN_OTHERS = [(b"MZ", "Windows 可执行程序"), (b"\x7fELF", "可执行程�
 
 
 def image_max_bytes() -> int:
-    return int(getattr(settings, "CONTENT_IMAGE_MAX_BYTES", DEFAULT_IMAGE_MAX_BYTES))
+    return int(settings.CONTENT_IMAGE_MAX_BYTES)  # defaults in zhengtong.settings
 
 
 def video_max_bytes() -> int:
-    return int(getattr(settings, "CONTENT_VIDEO_MAX_BYTES", DEFAULT_VIDEO_MAX_BYTES))
+    return int(settings.CONTENT_VIDEO_MAX_BYTES)
 
 
 # ---- sniffing -------------------------------------------------------------------------------------

@@ -93,17 +93,17 @@ def credit_code_sql(u: str) -> str:
 # ---- GB 32100 in numpy --------------------------------------------------------------------------
 
 CREDIT_OK, CREDIT_BAD_CHECK, CREDIT_UNCLEAR = 0, 1, 2
-CREDIT_FOREIGN = 1_000  # a byte outside the alphabet: more than 18 characters' values could add up to
-CREDIT_VALUES = np.full(256, CREDIT_FOREIGN, dtype=np.uint16)
+_FOREIGN = 1_000  # a byte outside the alphabet: more than 18 characters' values could add up to
+CREDIT_VALUES = np.full(256, _FOREIGN, dtype=np.uint16)
 for _i, _ch in enumerate(CREDIT_ALPHABET):
     CREDIT_VALUES[ord(_ch)] = _i
 # Column 0: the weighted sum plus the check character's value, ≡ 0 (mod 31) exactly when the check
 # character is right (at most 30 × 351 for real characters: no overflow in uint16); column 1: the
-# plain sum, CREDIT_FOREIGN or more exactly when some byte is not in the alphabet (at most 18 × 1,000).
-CREDIT_MATRIX = np.zeros((18, 2), dtype=np.uint16)
-CREDIT_MATRIX[:17, 0] = CREDIT_WEIGHTS
-CREDIT_MATRIX[17, 0] = 1
-CREDIT_MATRIX[:, 1] = 1
+# plain sum, _FOREIGN or more exactly when some byte is not in the alphabet (at most 18 × 1,000).
+_CREDIT_MATRIX = np.zeros((18, 2), dtype=np.uint16)
+_CREDIT_MATRIX[:17, 0] = CREDIT_WEIGHTS
+_CREDIT_MATRIX[17, 0] = 1
+_CREDIT_MATRIX[:, 1] = 1
 
 
 def credit_code_status(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -115,10 +115,10 @@ def credit_code_status(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """
     sized, chars = fixed_width(values, 18)
     out = np.full(len(sized), CREDIT_UNCLEAR, dtype=np.uint8)
-    sums = np.take(CREDIT_VALUES, chars) @ CREDIT_MATRIX
+    sums = np.take(CREDIT_VALUES, chars) @ _CREDIT_MATRIX
     # Not a pa.array(..., mask=...): building the validity bitmap that way costs more than the sum.
     status = (sums[:, 0] % 31 != 0).view(np.uint8)
-    status[sums[:, 1] >= CREDIT_FOREIGN] = CREDIT_UNCLEAR
+    status[sums[:, 1] >= _FOREIGN] = CREDIT_UNCLEAR
     out[sized] = status
     return pa.array(out)
 

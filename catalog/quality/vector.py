@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 
 from catalog.quality.compiler import MISSING, Coded, Column, unique_key
 from catalog.quality.dataset import DATA, ROW
-from catalog.quality.digits import CREDIT_ALPHABET, CREDIT_WEIGHTS, RESIDENT_WEIGHTS, fixed_width
+from catalog.quality.digits import CREDIT_VALUES, CREDIT_WEIGHTS, RESIDENT_WEIGHTS, fixed_width
 from catalog.quality.results import CheckKind
 from catalog.quality.rules import CreditCode, DateFormat, Mobile, RegionCode, ResidentId, Rule, sql_ident
 from catalog.quality.spec import DataType, QualityPlan
@@ -156,9 +156,7 @@ def _resident_id(as_of: date) -> Prover:
 
 # ``digits.credit_code_status`` (what the SQL fast path calls): every byte in the alphabet and the
 # weighted sum with the check character's value ≡ 0 (mod 31), below 2^16.
-_CREDIT_INDEX = np.full(256, 31, dtype=U8)
-for _i, _ch in enumerate(CREDIT_ALPHABET):
-    _CREDIT_INDEX[ord(_ch)] = _i
+_CREDIT_INDEX = np.minimum(CREDIT_VALUES, 31).astype(U8)  # 31: not in the alphabet
 
 
 def _credit_code(planes: np.ndarray) -> tuple[np.ndarray, None]:
