@@ -14,7 +14,7 @@ every failure, its reason and its sample rows. Only the proven rows are summed u
 extra group of all-zero states (plus one of NULLs, which are plain to see in Arrow). When more than
 ``MAX_LEFT`` of a column is left, the column goes the plain SQL way: the proof would not pay.
 
-Uniqueness: a 64-bit hash of every present value's bytes (proven values are their own trimmed
+Uniqueness: a 32-bit key hashed from every present value's bytes (proven values are their own trimmed
 text; the keys of the left rows are read out trimmed), sorted; rows whose hash repeats join the
 query, which groups them by value, so a hash collision can never be reported as a duplicate.
 """
@@ -327,11 +327,13 @@ _FILTER_BITS = 20
 
 
 def _hash_rows(chars: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each row of a (k, width) byte matrix; never 0 (0 marks "no value" here).
+    """A 32-bit key of each row of a (k, width) byte matrix; never 0 (0 marks "no value" here).
 
-    A polynomial over the row's 8-byte words (the last one overlapping the one before when the
-    width is not a multiple of 8), read in place with a stride of one row, then mixed. Only equal
-    bytes must give equal hashes: a collision costs a look in SQL, never a wrong count.
+    A 64-bit polynomial over the row's 8-byte words (the last one overlapping the one before when
+    the width is not a multiple of 8), read in place with a stride of one row, mixed; its high half
+    is the key. Only equal bytes must give equal keys: rows whose keys repeat are grouped by value
+    in SQL, so a collision costs a look there, never a wrong count. 32 bits sort in a third of the
+    time of 64; at 10,000,000 distinct values about 23,000 rows share a key by chance.
     """
     k, width = chars.shape
     if width < 8:
@@ -346,15 +348,13 @@ def _hash_rows(chars: np.ndarray) -> np.ndarray:
             h += np.ndarray((k,), dtype="<u8", buffer=chars, offset=offset, strides=(width,))
         h ^= h >> np.uint64(29)
         h *= _MIX
-        h ^= h >> np.uint64(32)
-    h |= np.uint64(1)
-    return h
+    return np.maximum((h >> np.uint64(32)).astype(np.uint32), np.uint32(1))
 
 
 def _hash_texts(values: pa.Array) -> np.ndarray:
     """``_hash_rows`` of each string's UTF-8 bytes, for strings of any lengths (no NULLs)."""
     lengths = np.asarray(pc.binary_length(values).to_numpy(zero_copy_only=False), dtype=np.int64)
-    out = np.zeros(len(values), dtype=np.uint64)
+    out = np.zeros(len(values), dtype=np.uint32)
     for width in np.unique(lengths):
         where = np.flatnonzero(lengths == width)
         if width == 0:
@@ -368,9 +368,9 @@ def _hash_texts(values: pa.Array) -> np.ndarray:
 def _member(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Which of ``values`` are among the sorted ``members`` (few): a bit table first, then exact."""
     table = np.zeros(1 << _FILTER_BITS, dtype=bool)
-    mask = np.uint64((1 << _FILTER_BITS) - 1)
-    table[(members & mask).view(np.int64)] = True
-    maybe = np.flatnonzero(np.take(table, (values & mask).view(np.int64)))
+    mask = members.dtype.type((1 << _FILTER_BITS) - 1)
+    table[members & mask] = True
+    maybe = np.flatnonzero(np.take(table, values & mask))
     hit = np.zeros(len(values), dtype=bool)
     if len(maybe):
         at = np.minimum(np.searchsorted(members, values[maybe]), len(members) - 1)
@@ -427,13 +427,13 @@ def prove(
             return None
         n = len(values)
         proven = np.zeros(n, dtype=bool)
-        digests = np.zeros(n, dtype=np.uint64) if unique else None
+        digests = np.zeros(n, dtype=np.uint32) if unique else None
         for width, proof in entry.provers.items():
             sized, chars = fixed_width(values, width)
             if not len(chars):
                 continue
             whole = len(chars) == n  # every value has this width: no scattering back
-            out = digests if whole or digests is None else np.zeros(len(chars), dtype=np.uint64)
+            out = digests if whole or digests is None else np.zeros(len(chars), dtype=np.uint32)
             ok, ymd = _apply(proof, chars, out)
             if whole:
                 proven |= ok
@@ -525,8 +525,14 @@ def _repeated(
     left_values: list[pa.Array],
     kept: list[_Kept],
 ) -> tuple[np.ndarray, list[tuple[np.ndarray, pa.Array]]]:
-    """The rows, proven or left, whose value's hash some other present value shares (sorted), and
-    the proven ones among them with their values, batch by batch."""
+    """The rows, proven or left, whose value some other present value has (sorted), and the proven
+    ones among them with their values, batch by batch.
+
+    Two sieves: the 32-bit keys of every value, sorted, leave the few rows whose key repeats (true
+    repeats and some 23,000 chance ones per 10,000,000 values); their texts, compared exactly, leave
+    the true repeats, so the query groups on no more values than it must.
+    """
+    left_keys: pa.Array | None = None
     left_hashes = left_numbers = None
     if left_rows:
         # The keys of the left rows, trimmed the way the query trims them.
@@ -540,7 +546,8 @@ def _repeated(
         finally:
             con.unregister(relation)
         if keyed.num_rows:
-            left_hashes = _hash_texts(keyed.column("k").combine_chunks())
+            left_keys = keyed.column("k").combine_chunks()
+            left_hashes = _hash_texts(left_keys)
             left_numbers = keyed.column("r").to_numpy().astype(np.int64, copy=False)
     parts = [k.digests for k in kept] + ([left_hashes] if left_hashes is not None else [])
     if not parts:
@@ -553,13 +560,29 @@ def _repeated(
     del every, same
     if not len(repeated):
         return np.zeros(0, dtype=np.int64), []
-    found: list[np.ndarray] = []
-    moved: list[tuple[np.ndarray, pa.Array]] = []
+    # (row numbers, their texts, from a proven batch?) for the rows whose key repeats
+    sieved: list[tuple[np.ndarray, pa.Array, bool]] = []
     for k in kept:
         hit = _member(k.digests, repeated)
         if hit.any():
-            found.append(k.numbers.of(hit))
-            moved.append((found[-1], k.values.filter(pa.array(hit))))
-    if left_hashes is not None and left_numbers is not None:
-        found.append(left_numbers[_member(left_hashes, repeated)])
-    return np.unique(np.concatenate(found)), moved
+            sieved.append((k.numbers.of(hit), k.values.filter(pa.array(hit)), True))
+    if left_keys is not None and left_hashes is not None and left_numbers is not None:
+        hit = _member(left_hashes, repeated)
+        if hit.any():
+            sieved.append((left_numbers[hit], left_keys.filter(pa.array(hit)), False))
+    if not sieved:
+        return np.zeros(0, dtype=np.int64), []
+    texts = pa.concat_arrays([t.cast(pa.large_string()) for _, t, _ in sieved])
+    codes = pc.dictionary_encode(texts).indices.to_numpy()
+    repeats = np.bincount(codes)[codes] > 1
+    found: list[np.ndarray] = []
+    moved: list[tuple[np.ndarray, pa.Array]] = []
+    start = 0
+    for rows, values, proven in sieved:
+        here = repeats[start : start + len(rows)]
+        start += len(rows)
+        if here.any():
+            found.append(rows[here])
+            if proven:
+                moved.append((rows[here], values.filter(pa.array(here))))
+    return (np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)), moved
