@@ -36,7 +36,18 @@ from catalog.quality.compiler import MISSING, Coded, Column, unique_key
 from catalog.quality.dataset import DATA, ROW
 from catalog.quality.digits import CREDIT_VALUES, CREDIT_WEIGHTS, RESIDENT_WEIGHTS, fixed_width
 from catalog.quality.results import CheckKind
-from catalog.quality.rules import CreditCode, DateFormat, Mobile, RegionCode, ResidentId, Rule, sql_ident
+from catalog.quality.rules import (
+    WHITESPACE,
+    AllowedValues,
+    CreditCode,
+    DateFormat,
+    Mobile,
+    NumericRange,
+    RegionCode,
+    ResidentId,
+    Rule,
+    sql_ident,
+)
 from catalog.quality.spec import DataType, QualityPlan
 from core.identifiers import PROVINCE_CODES, region_code_table
 
@@ -289,33 +300,83 @@ def _apply(
 # ---- planning ---------------------------------------------------------------------------------
 
 
+# A proof over a whole Arrow batch, for rules whose test needs no bytes: which values it vouches
+# for (never a NULL).
+Native = Callable[[pa.Array], np.ndarray]
+
+# Types whose values numpy compares with a float bound as DuckDB does (64-bit integers only within
+# ±2^53, where a double holds them exactly); DECIMAL and HUGEINT stay with SQL.
+_EXACT_NUMBERS = ("DOUBLE", "FLOAT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT")
+_WIDE_INTEGERS = ("BIGINT", "UBIGINT")
+
+
 @dataclass
 class Entry:
-    """A column a proof can settle, with its provers by width."""
+    """A column a proof can settle: with its provers by width, or one over whole values."""
 
     column: Column
     provers: dict[int, Prover]
     stamped: bool  # the timeliness column: the proofs give its dates
+    native: Native | None = None
 
 
 def entries(columns: list[Column], coded: list[Coded], plan: QualityPlan, as_of: date) -> list[Entry]:
-    """The columns a proof can settle: text columns with an identifier or date rule, nothing else."""
+    """The columns a proof can settle: text columns with an identifier, date or 码表 rule, and
+    number columns with a range; nothing else."""
     stamped = plan.timeliness.column if plan.timeliness else None
     out = []
     for col in columns:
         spec = col.spec
-        if spec is None or spec.rule is None or not col.is_text or col.needs_text:
+        if spec is None or spec.rule is None or col.needs_text or stamped == col.name and not col.is_text:
             continue
         conformity = any(c.kind is CheckKind.CONFORMITY for c in coded if c.column is col)
-        if conformity and spec.data_type not in (DataType.CHAR, DataType.MEMO):
+        if conformity and (not col.is_text or spec.data_type not in (DataType.CHAR, DataType.MEMO)):
             continue  # a 数据类型 the proof does not vouch for
-        provers = _provers(spec.rule, as_of)
+        if stamped != col.name and not spec.unique and (native := _native(col, spec.rule, spec.length)):
+            out.append(Entry(col, {}, False, native))
+            continue
+        provers = _provers(spec.rule, as_of) if col.is_text else None
         if not provers or (stamped == col.name and not isinstance(spec.rule, DateFormat)):
             continue
         if spec.length and max(provers) > spec.length:
             continue  # a proven value would still break the 长度 rule
         out.append(Entry(col, provers, stamped == col.name))
     return out
+
+
+def _native(col: Column, rule: Rule, length: int | None) -> Native | None:
+    if isinstance(rule, AllowedValues) and col.is_text:
+        # ``rules.AllowedValues.fast``: a raw text equal to a listed value with nothing to trim; and
+        # no longer than the 长度 rule allows.
+        listed = [
+            v for v in rule.values if v and v == v.strip(WHITESPACE) and (not length or len(v) <= length)
+        ]
+        if not listed:
+            return None
+        allowed = pa.array(listed, pa.string())
+
+        def among(values: pa.Array) -> np.ndarray:
+            found = pc.is_in(values, value_set=allowed.cast(values.type), skip_nulls=True)
+            return found.to_numpy(zero_copy_only=False)
+
+        return among
+    if isinstance(rule, NumericRange) and col.duck_type in (*_EXACT_NUMBERS, *_WIDE_INTEGERS):
+        low, high, wide = rule.minimum, rule.maximum, col.duck_type in _WIDE_INTEGERS
+
+        def within(values: pa.Array) -> np.ndarray:
+            # NULL → 0 and NaN compare false; both are left to SQL (which calls them missing).
+            x = pc.fill_null(values, 0).to_numpy(zero_copy_only=False)
+            ok = values.is_valid().to_numpy(zero_copy_only=False) if values.null_count else np.ones(len(x), bool)
+            if low is not None:
+                ok &= x >= low
+            if high is not None:
+                ok &= x <= high
+            if wide:
+                ok &= (x >= -(1 << 53)) & (x <= 1 << 53)
+            return ok
+
+        return within
+    return None
 
 
 # ---- running ----------------------------------------------------------------------------------
@@ -422,11 +483,13 @@ def prove(
     kept: list[_Kept] = []  # every batch of a unique column, with its proven values' hashes
     latest = future = 0
     ahead: list[np.ndarray] = []  # proven rows dated after as_of, of a unique timeliness column
+    kind: pa.DataType = pa.string()  # the column's Arrow type, for an empty table of left rows
     for numbers, values in _batches(con, col, numbered):
         if stop is not None and stop.is_set():
             return None
         n = len(values)
-        proven = np.zeros(n, dtype=bool)
+        kind = values.type
+        proven = entry.native(values) if entry.native is not None else np.zeros(n, dtype=bool)
         digests = np.zeros(n, dtype=np.uint32) if unique else None
         for width, proof in entry.provers.items():
             sized, chars = fixed_width(values, width)
@@ -480,7 +543,6 @@ def prove(
             future -= int(
                 np.count_nonzero(np.isin(np.concatenate(ahead), np.concatenate([r for r, _ in moved])))
             )
-    kind = left_values[0].type if left_values else pa.string()
     table = pa.table(
         {
             ROW: pa.array(np.concatenate(left_rows) if left_rows else np.zeros(0, np.int64)),

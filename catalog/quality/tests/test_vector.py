@@ -19,12 +19,14 @@ import pyarrow as pa
 import pytest
 
 from catalog.quality import (
+    AllowedValues,
     ColumnSpec,
     CreditCode,
     DataType,
     DateFormat,
     Limits,
     Mobile,
+    NumericRange,
     QualityPlan,
     RegionCode,
     ResidentId,
@@ -372,3 +374,58 @@ def test_a_value_hashes_alike_whether_proven_or_read_as_text() -> None:
         raw = text.encode()
         chars = np.frombuffer(raw * 3, dtype=np.uint8).reshape(3, len(raw))
         assert vector._hash_rows(chars).tolist() == [h] * 3, text
+
+
+def test_ranges_and_code_lists_report_the_same_with_and_without_proofs(tmp_path: Path) -> None:
+    # Numbers of every width the proof takes (and one it leaves: DECIMAL), at and beyond the bounds,
+    # NULL, NaN and ±inf; a 码表 column with blanks, full-width spaces, other cases and a value longer
+    # than its 长度 rule allows.
+    r = random.Random(5)
+    n = ROWS
+    doubles = [round(r.uniform(0, 100), 2) for _ in range(n)]
+    doubles[:8] = [0.0, 100.0, -0.0, -0.01, 100.01, float("nan"), float("inf"), float("-inf")]
+    big = [r.randint(0, 100) for _ in range(n)]
+    big[:4] = [2**53, 2**53 + 1, -(2**62), 2**62]
+    statuses = [r.choice(["正常", "注销"]) for _ in range(n)]
+    statuses[:7] = [" 正常", "正常　", "注 销", "正常正常正常", "", "迁出", "吊销"]
+    nulls = set(r.sample(range(8, n), 40))
+    table = {
+        "得分": pa.array([None if i in nulls else v for i, v in enumerate(doubles)], pa.float64()),
+        "件数": pa.array([None if i in nulls else v % 120 for i, v in enumerate(big)], pa.int32()),
+        "编号": pa.array([None if i in nulls else v for i, v in enumerate(big)], pa.int64()),
+        "金额": pa.array([None if i in nulls else v % 100 for i, v in enumerate(big)], pa.int64()).cast(
+            pa.decimal128(24, 2)
+        ),
+        "状态": pa.array([None if i in nulls else v for i, v in enumerate(statuses)], pa.string()),
+    }
+    plan = QualityPlan(
+        (
+            ColumnSpec("得分", rule=NumericRange(0, 100), data_type=DataType.NUMBER),
+            ColumnSpec("件数", rule=NumericRange(maximum=99)),
+            ColumnSpec("编号", rule=NumericRange(minimum=0, maximum=2**53)),
+            ColumnSpec("金额", rule=NumericRange(0, 50)),
+            ColumnSpec(
+                "状态", required=True, rule=AllowedValues(("正常", "注销", "正常正常正常")), length=4
+            ),
+        ),
+        as_of=AS_OF,
+        samples=20,
+    )
+    path = write_parquet(tmp_path / "n.parquet", table)
+
+    def factory() -> Any:
+        return load_parquet(path, plan.column_names)
+
+    proofs = _proofs(factory, plan)
+    assert set(proofs) == {"得分", "件数", "编号", "状态"}  # DECIMAL stays with SQL
+    assert all(p is not None for p in proofs.values())
+    fast, slow = _both(factory, plan)
+    assert fast.results == slow.results
+    assert result(fast, "validity", "得分").failed == sum(
+        1 for i, v in enumerate(doubles) if i not in nulls and v == v and not 0 <= v <= 100
+    )
+    assert result(fast, "validity", "编号").failed == sum(
+        1 for i, v in enumerate(big) if i not in nulls and not 0 <= v <= 2**53
+    )
+    # "正常正常正常" is listed but longer than 4: a failure of the 长度 rule, proven by nobody.
+    assert result(fast, "conformity", "状态").failed == 1
