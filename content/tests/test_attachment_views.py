@@ -115,3 +115,37 @@ def test_the_slip_lists_the_attachments_with_their_hashes(client_for, people, ch
         "word/document.xml").decode()
     assert "图解.png" in xml and ALT in xml and image.sha256 in xml and "64×32" in xml
     assert client.get(f"/content/{item.pk}/slip.pdf").content.startswith(b"%PDF")
+
+
+def test_a_video_is_served_in_ranges_so_players_can_seek(client_for, people, channel, units):
+    # Browsers seek in a video by asking for byte ranges, and Safari on iOS plays none without them.
+    item = draft(people, units, channel, form="video")
+    attachment = attachments.add_attachment(people["editor"], item, upload("片子.mp4", MP4), description=ALT)
+    client = client_for(people["editor"])
+    url = f"/content/{item.pk}/attachments/{attachment.pk}/"
+    whole = client.get(url)
+    etag = f'"{attachment.sha256}"'
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes" and whole["ETag"] == etag
+    assert body(whole) == MP4
+    part = client.get(url, HTTP_RANGE="bytes=4-11")
+    assert part.status_code == 206 and body(part) == MP4[4:12] == b"ftypisom"
+    assert part["Content-Range"] == f"bytes 4-11/{len(MP4)}" and part["Content-Length"] == "8"
+    assert part["Content-Type"] == "video/mp4" and part["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in part["Content-Security-Policy"]
+    tail = client.get(url, HTTP_RANGE="bytes=-8")
+    assert tail.status_code == 206 and body(tail) == MP4[-8:]
+    assert body(client.get(url, HTTP_RANGE="bytes=24-")) == MP4[24:]
+    beyond = client.get(url, HTTP_RANGE=f"bytes={len(MP4)}-")
+    assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(MP4)}"
+    assert "超出文件大小" in beyond.content.decode()
+    # Several ranges, or a copy of another version (If-Range): the whole file.
+    assert body(client.get(url, HTTP_RANGE="bytes=0-3,8-11")) == MP4
+    stale = client.get(url, HTTP_RANGE="bytes=0-3", HTTP_IF_RANGE='"0000"')
+    assert stale.status_code == 200 and body(stale) == MP4
+    assert client.get(url, HTTP_RANGE="bytes=0-3", HTTP_IF_RANGE=etag).status_code == 206
+    # The public copy of a published item answers ranges too; an outsider still gets nothing early.
+    through_review(item, people)
+    public = f"/content/p/{item.pk}/attachments/{attachment.pk}/"
+    assert client_for(None).get(public, HTTP_RANGE="bytes=0-3").status_code == 404
+    workflow.publish(people["editor"], item, now=NOW)
+    assert body(client_for(None).get(public, HTTP_RANGE="bytes=0-3")) == MP4[:4]
