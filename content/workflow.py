@@ -221,6 +221,9 @@ def run_checks(item: ContentItem, actor: User | None = None) -> list[TextFinding
 @transaction.atomic
 def dismiss_finding(actor: User, finding: TextFinding, *, reason: str) -> TextFinding:
     item = finding.item
+    if item.state not in (State.DRAFT, *REVIEW_STAGES) and can_write(actor, item):
+        # Someone who could have handled it before: the item has moved on (409), not a lack of rights.
+        raise InvalidTransition(f"稿件{item.get_state_display()}，校对问题不能再处理")
     if not (can_write(actor, item) and item.state == State.DRAFT) and not can_review(actor, item):
         raise NotAllowed("只有起草人或当前环节的审核人可以处理校对问题")
     reason = (reason or "").strip()

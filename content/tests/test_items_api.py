@@ -99,6 +99,17 @@ def test_it_dismisses_a_finding_with_a_reason(client_for, people, item, outsider
     assert AuditEntry.objects.filter(action="content.finding.dismiss", actor=people["r1"]).exists()
 
 
+def test_a_finding_of_an_approved_item_is_no_longer_handled(client_for, people, item, outsider):
+    privacy = item.findings.get(kind="privacy")
+    through_review(item, people, override="电话为办公电话")
+    url = f"/api/v1/content/items/{item.pk}/findings/{privacy.pk}/dismiss"
+    response = post(client_for(people["editor"]), url, {"reason": "x"})
+    assert response.status_code == 409 and response.json()["detail"] == "稿件已批准，校对问题不能再处理"
+    assert post(client_for(outsider), url, {"reason": "x"}).status_code == 404
+    privacy.refresh_from_db()
+    assert privacy.status == "open"
+
+
 def test_it_withdraws_a_published_item_with_a_reason(client_for, people, item):
     url = f"/api/v1/content/items/{item.pk}/withdraw"
     final = client_for(people["final"])
