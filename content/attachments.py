@@ -265,6 +265,7 @@ def add_attachment(actor: User, item: ContentItem, upload: UploadedFile, *, desc
         audit.record(actor, "content.attachment.add", "添加稿件附件", item, unit=item.unit,
                      after={"attachment": attachment.pk, "name": name, "type": kind.content_type,
                             "bytes": attachment.size, "sha256": digest, "description": description})
+        workflow.run_checks(item, actor)  # its alt text
     except BaseException:
         attachment.file.delete(save=False)  # the row rolls back; the stored file must not stay behind
         raise
@@ -281,6 +282,7 @@ def remove_attachment(actor: User, attachment: ContentAttachment) -> None:
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     ContentItem.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+    workflow.run_checks(item, actor)  # what its alt text raised goes with it
     if name:
         # Only once the row is gone for good: a rolled-back removal keeps its file.
         transaction.on_commit(lambda: storage.delete(name))

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from content import attachments, slips, workflow
@@ -32,7 +32,7 @@ MAX_PAGE = 100
 
 class FindingOut(Schema):
     id: int
-    field: str
+    field: str = Field(description="title、body，或 alt<附件 id>（附件的替代文字）")
     start: int
     end: int
     text: str

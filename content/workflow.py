@@ -185,6 +185,11 @@ def edit_item(actor: User, item: ContentItem, *, title: str, body: str, note: st
 # ---- the proofreader at every step ---------------------------------------------------------------------
 
 
+def alt_field(attachment_pk: int) -> str:
+    """The ``TextFinding.field`` of an attachment's alt text."""
+    return f"alt{attachment_pk}"
+
+
 def _key(kind: str, field: str, text: str, suggestion: str) -> str:
     return "|".join((kind, field, text, suggestion))[:500]
 
@@ -194,7 +199,10 @@ def run_checks(item: ContentItem, actor: User | None = None) -> list[TextFinding
     dismissed ones stay dismissed. Returns the open findings."""
     seen: dict[str, tuple[str, Any]] = {}
     version = 0
-    for field, text in (("title", item.title), ("body", item.body)):
+    texts = [("title", item.title), ("body", item.body)]
+    # An image's alt text is published with it (the page, the feeds): checked like the body.
+    texts += [(alt_field(a.pk), a.description) for a in item.attachments.all()]
+    for field, text in texts:
         result = checking.check_text(text)
         version = result.dictionary_version
         for f in result.findings:

@@ -11,6 +11,7 @@ import pytest
 from content import attachments, workflow
 from content.tests.test_attachments import ALT, EXE, MP4, PNG, upload
 from content.tests.test_workflow import NOW, draft, through_review
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,26 @@ def test_a_video_is_served_in_ranges_so_players_can_seek(client_for, people, cha
     assert client_for(None).get(public, HTTP_RANGE="bytes=0-3").status_code == 404
     workflow.publish(people["editor"], item, now=NOW)
     assert body(client_for(None).get(public, HTTP_RANGE="bytes=0-3")) == MP4[:4]
+
+
+def test_alt_text_is_proofread_like_the_body_and_its_findings_go_with_the_file(client_for, people, channel, units):
+    item = draft(people, units, channel)
+    assert not item.findings.exists()
+    attachment = attachments.add_attachment(people["editor"], item, upload("a.png", PNG),
+                                            description="柱状图，联系人电话13812345678")
+    finding = item.findings.get()
+    assert finding.kind == "privacy" and finding.field == f"alt{attachment.pk}" and finding.status == "open"
+    page = client_for(people["editor"]).get(f"/content/{item.pk}/").content.decode()
+    assert "（附件替代文字）" in page
+    api = client_for(people["editor"]).get(f"/api/v1/content/items/{item.pk}").json()
+    assert [f["field"] for f in api["findings"]] == [f"alt{attachment.pk}"]
+    # A privacy finding holds the item at the final review, as it would in the body.
+    workflow.submit(people["editor"], item, now=NOW)
+    workflow.review(people["r1"], item, decision="pass", now=NOW)
+    workflow.review(people["r2"], item, decision="pass", now=NOW)
+    with pytest.raises(DomainError, match="隐私泄露未处理"):
+        workflow.review(people["final"], item, decision="pass", now=NOW)
+    workflow.review(people["final"], item, decision="return", opinion="替代文字里有手机号", now=NOW)
+    attachments.remove_attachment(people["editor"], attachment)
+    finding.refresh_from_db()
+    assert finding.status == "fixed"
