@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
 from catalog import ckan_urls
@@ -14,5 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/3/", include("catalog.ckan_urls")),
     path("api/", include(ckan_urls.unversioned_urlpatterns)),  # ckanapi calls /api/action/<name>
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route to MEDIA_ROOT, not even under DEBUG: every stored file (稿件附件, 佐证材料, 质量检查的数据)
+# is served by a view that checks who asks, and an unpublished attachment must not be one URL away.

@@ -173,3 +173,23 @@ def test_alt_text_is_proofread_like_the_body_and_its_findings_go_with_the_file(c
     attachments.remove_attachment(people["editor"], attachment)
     finding.refresh_from_db()
     assert finding.status == "fixed"
+
+
+def test_no_stored_file_is_one_media_url_away_even_in_debug(client_for, people, channel, units, settings):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import zhengtong.urls
+
+    item = draft(people, units, channel)
+    attachment = attachments.add_attachment(people["editor"], item, upload("a.png", PNG), description=ALT)
+    settings.DEBUG = True
+    try:
+        clear_url_caches()
+        importlib.reload(zhengtong.urls)
+        assert client_for(None).get(f"/media/{attachment.file.name}").status_code == 404
+    finally:
+        settings.DEBUG = False
+        clear_url_caches()
+        importlib.reload(zhengtong.urls)
