@@ -159,10 +159,12 @@ def test_alt_text_is_proofread_like_the_body_and_its_findings_go_with_the_file(c
                                             description="柱状图，联系人电话13812345678")
     finding = item.findings.get()
     assert finding.kind == "privacy" and finding.field == f"alt{attachment.pk}" and finding.status == "open"
+    workflow.edit_item(people["editor"], item, title=item.title, body="联系电话13912345678。" + item.body)
     page = client_for(people["editor"]).get(f"/content/{item.pk}/").content.decode()
     assert "（附件替代文字）" in page
+    assert page.index("13912345678") < page.index("（附件替代文字）")  # the body's first, as read
     api = client_for(people["editor"]).get(f"/api/v1/content/items/{item.pk}").json()
-    assert [f["field"] for f in api["findings"]] == [f"alt{attachment.pk}"]
+    assert sorted(f["field"] for f in api["findings"]) == [f"alt{attachment.pk}", "body"]
     # A privacy finding holds the item at the final review, as it would in the body.
     workflow.submit(people["editor"], item, now=NOW)
     workflow.review(people["r1"], item, decision="pass", now=NOW)
