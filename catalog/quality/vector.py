@@ -304,9 +304,10 @@ def _apply(
 # for (never a NULL).
 Native = Callable[[pa.Array], np.ndarray]
 
-# Types whose values numpy compares with a float bound as DuckDB does (64-bit integers only within
-# ±2^53, where a double holds them exactly); DECIMAL and HUGEINT stay with SQL.
-_EXACT_NUMBERS = ("DOUBLE", "FLOAT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT")
+# Types whose values numpy compares with a bound as DuckDB does (64-bit integers only within ±2^53,
+# where a double holds them exactly). FLOAT stays with SQL: whether 0.1f ≤ 0.1 depends on the
+# precision each side promotes the bound to, which nothing here pins down; so do DECIMAL and HUGEINT.
+_EXACT_NUMBERS = ("DOUBLE", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT")
 _WIDE_INTEGERS = ("BIGINT", "UBIGINT")
 
 

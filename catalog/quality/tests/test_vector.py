@@ -398,6 +398,7 @@ def test_ranges_and_code_lists_report_the_same_with_and_without_proofs(tmp_path:
             pa.decimal128(24, 2)
         ),
         "状态": pa.array([None if i in nulls else v for i, v in enumerate(statuses)], pa.string()),
+        "比例": pa.array([0.1 if i % 7 == 0 else v / 1000 for i, v in enumerate(doubles)], pa.float32()),
     }
     plan = QualityPlan(
         (
@@ -408,6 +409,7 @@ def test_ranges_and_code_lists_report_the_same_with_and_without_proofs(tmp_path:
             ColumnSpec(
                 "状态", required=True, rule=AllowedValues(("正常", "注销", "正常正常正常")), length=4
             ),
+            ColumnSpec("比例", rule=NumericRange(0, 0.1)),  # float32, at the bound: SQL alone
         ),
         as_of=AS_OF,
         samples=20,
@@ -426,7 +428,7 @@ def test_ranges_and_code_lists_report_the_same_with_and_without_proofs(tmp_path:
         return load_csv(path, plan.column_names)
 
     proofs = _proofs(factory, plan)
-    # DECIMAL stays with SQL, and so do numbers read as text
+    # DECIMAL and FLOAT stay with SQL, and so do numbers read as text
     assert set(proofs) == ({"得分", "件数", "编号", "状态"} if form == "parquet" else {"状态"})
     assert all(p is not None for p in proofs.values())
     fast, slow = _both(factory, plan)
