@@ -20,7 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from content import attachments, checking, slips, syndication, workflow
 from content.models import (
@@ -390,7 +390,7 @@ def _serve(request: HttpRequest, attachment: ContentAttachment) -> HttpResponseB
 
 
 @login_required
-@require_GET
+@require_safe  # GET and HEAD: players may ask for the size first
 def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """For people who may see the item, whatever its state."""
     return _serve(request, get_attachment_for_user(current_user(request), pk, attachment_pk))
@@ -445,7 +445,7 @@ def public_item(request: HttpRequest, pk: int) -> HttpResponse:
                                                        "attachments": list(item.attachments.all())})
 
 
-@require_GET
+@require_safe
 def public_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """Published items' files are public, like their text (feeds link here); withdrawn ones are not."""
     item = _first_publication(pk).item

@@ -128,6 +128,8 @@ def test_a_video_is_served_in_ranges_so_players_can_seek(client_for, people, cha
     etag = f'"{attachment.sha256}"'
     assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes" and whole["ETag"] == etag
     assert body(whole) == MP4
+    head = client.head(url)
+    assert head.status_code == 200 and head["Content-Length"] == str(len(MP4)) and head["Accept-Ranges"] == "bytes"
     part = client.get(url, HTTP_RANGE="bytes=4-11")
     assert part.status_code == 206 and body(part) == MP4[4:12] == b"ftypisom"
     assert part["Content-Range"] == f"bytes 4-11/{len(MP4)}" and part["Content-Length"] == "8"
