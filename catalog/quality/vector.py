@@ -1,4 +1,4 @@
-"""Prove most values of an identifier column valid in numpy, from their bytes; DuckDB judges the rest.
+"""Prove most values of a column valid in numpy, in bulk; DuckDB judges the rest.
 
 On a clean column nearly every value is a well-formed code of one width. Read out as Arrow, such
 values sit end to end in one buffer, which numpy views as a byte matrix; a check digit is then a
@@ -14,9 +14,13 @@ every failure, its reason and its sample rows. Only the proven rows are summed u
 extra group of all-zero states (plus one of NULLs, which are plain to see in Arrow). When more than
 ``MAX_LEFT`` of a column is left, the column goes the plain SQL way: the proof would not pay.
 
+Number columns with a range and text columns with a 码表 are proven the same way, by comparing whole
+Arrow batches (``Native``): no bytes to read, but the grouped query still skipped for most rows.
+
 Uniqueness: a 32-bit key hashed from every present value's bytes (proven values are their own trimmed
-text; the keys of the left rows are read out trimmed), sorted; rows whose hash repeats join the
-query, which groups them by value, so a hash collision can never be reported as a duplicate.
+text; the keys of the left rows are read out trimmed), sorted; the few rows whose key repeats are
+compared by their text, and those that truly repeat join the query, which groups them by value: a
+hash collision can never be reported as a duplicate.
 """
 
 from __future__ import annotations
