@@ -438,9 +438,12 @@ class AllowedValues(Rule):
         if not self.values:
             raise QualityError("取值范围不能为空")
 
+    def untrimmed(self) -> list[str]:
+        """The listed values with nothing to trim: a raw text equal to one has none to trim either."""
+        return [v for v in self.values if v and v == v.strip(WHITESPACE)]
+
     def fast(self, op: Operand) -> Fast | None:
-        # A raw text equal to a listed value without surrounding blanks has none to trim either.
-        clean = [v for v in self.values if v and v == v.strip(WHITESPACE)]
+        clean = self.untrimmed()
         if not clean:
             return None
         return Fast(f"{op.raw} IN ({', '.join(sql_str(v) for v in clean)})")

@@ -41,7 +41,6 @@ from catalog.quality.dataset import DATA, ROW
 from catalog.quality.digits import CREDIT_VALUES, CREDIT_WEIGHTS, RESIDENT_WEIGHTS, fixed_width
 from catalog.quality.results import CheckKind
 from catalog.quality.rules import (
-    WHITESPACE,
     AllowedValues,
     CreditCode,
     DateFormat,
@@ -351,11 +350,8 @@ def entries(columns: list[Column], coded: list[Coded], plan: QualityPlan, as_of:
 
 def _native(col: Column, rule: Rule, length: int | None) -> Native | None:
     if isinstance(rule, AllowedValues) and col.is_text:
-        # ``rules.AllowedValues.fast``: a raw text equal to a listed value with nothing to trim; and
-        # no longer than the 长度 rule allows.
-        listed = [
-            v for v in rule.values if v and v == v.strip(WHITESPACE) and (not length or len(v) <= length)
-        ]
+        # As ``rules.AllowedValues.fast``, and no longer than the 长度 rule allows.
+        listed = [v for v in rule.untrimmed() if not length or len(v) <= length]
         if not listed:
             return None
         allowed = pa.array(listed, pa.string())
@@ -369,7 +365,8 @@ def _native(col: Column, rule: Rule, length: int | None) -> Native | None:
         low, high, wide = rule.minimum, rule.maximum, col.duck_type in _WIDE_INTEGERS
 
         def within(values: pa.Array) -> np.ndarray:
-            # NULL → 0 and NaN compare false; both are left to SQL (which calls them missing).
+            # NULLs are filled only to compare (the validity mask drops them); NaN compares false and
+            # is left to SQL, which calls it missing.
             x = pc.fill_null(values, 0).to_numpy(zero_copy_only=False)
             ok = values.is_valid().to_numpy(zero_copy_only=False) if values.null_count else np.ones(len(x), bool)
             if low is not None:
