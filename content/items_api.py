@@ -187,7 +187,7 @@ def _out(user: User, item: ContentItem) -> ItemOut:
         channels=[c.slug for c in item.channels.all()], actions=workflow.actions_for(user, item),
         findings=[FindingOut(id=f.pk, field=f.field, start=f.start, end=f.end, text=f.text, suggestion=f.suggestion,
                              kind=f.kind, severity=f.severity, message=f.message, status=f.status, reason=f.reason)
-                  for f in item.findings.all()],
+                  for f in workflow.in_reading_order(item.findings.all())],
         steps=[StepOut(stage=s.stage, decision=s.decision, actor=str(s.actor or ""), role=s.role, opinion=s.opinion,
                        override_reason=s.override_reason, revision=s.revision, due=s.due, at=s.at)
                for s in item.steps.select_related("actor")],

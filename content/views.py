@@ -209,9 +209,7 @@ def _context(user: User, item: ContentItem, review_form: forms.Form | None = Non
              attachment_form: forms.Form | None = None) -> dict[str, Any]:
     actions = workflow.actions_for(user, item)
     findings = list(item.findings.order_by("status", "field", "start"))
-    # In reading order: the title, the body, then the attachments' alt texts.
-    open_findings = sorted((f for f in findings if f.status == TextFinding.Status.OPEN),
-                           key=lambda f: ({"title": 0, "body": 1}.get(f.field, 2), f.field, f.start))
+    open_findings = workflow.in_reading_order(f for f in findings if f.status == TextFinding.Status.OPEN)
     may_decide_findings = (item.state == State.DRAFT and workflow.can_write(user, item)) or workflow.can_review(
         user, item)
     now = timezone.now()

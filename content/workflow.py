@@ -40,6 +40,7 @@ from core.errors import DomainError, InvalidTransition, NotAllowed
 from core.models import Role, Unit, User
 
 REVIEW_STAGES = (State.REVIEW_1, State.REVIEW_2, State.FINAL)
+IN_WORK = (State.DRAFT, *REVIEW_STAGES)  # the text, attachments and findings may still change
 NEXT = {State.REVIEW_1: State.REVIEW_2, State.REVIEW_2: State.FINAL, State.FINAL: State.APPROVED}
 STAGE_ROLE = {State.REVIEW_1: Role.REVIEWER_1, State.REVIEW_2: Role.REVIEWER_2, State.FINAL: Role.REVIEWER_FINAL}
 WRITER_ROLES = (Role.EDITOR, Role.REVIEWER_1, Role.REVIEWER_2, Role.REVIEWER_FINAL, Role.UNIT_HEAD)
@@ -135,7 +136,7 @@ def create_item(actor: User, unit: Unit, *, title: str, body: str, channels: Seq
 
 def require_editable(actor: User, item: ContentItem, what: str = "修改该稿件") -> None:
     """Edits (text, channels, attachments) happen while drafting or reviewing, by whoever holds the item."""
-    if item.state not in (State.DRAFT, *REVIEW_STAGES):
+    if item.state not in IN_WORK:
         raise InvalidTransition(f"稿件{State(item.state).label}，不能再修改或增删附件")
     if "edit" not in actions_for(actor, item):
         raise NotAllowed(f"当前环节您不能{what}")
@@ -190,6 +191,11 @@ def alt_field(attachment_pk: int) -> str:
     return f"alt{attachment_pk}"
 
 
+def in_reading_order(findings: Iterable[TextFinding]) -> list[TextFinding]:
+    """The title's findings, the body's, then the attachments' alt texts'; each by position."""
+    return sorted(findings, key=lambda f: ({"title": 0, "body": 1}.get(f.field, 2), f.field, f.start))
+
+
 def _key(kind: str, field: str, text: str, suggestion: str) -> str:
     return "|".join((kind, field, text, suggestion))[:500]
 
@@ -229,9 +235,9 @@ def run_checks(item: ContentItem, actor: User | None = None) -> list[TextFinding
 @transaction.atomic
 def dismiss_finding(actor: User, finding: TextFinding, *, reason: str) -> TextFinding:
     item = finding.item
-    if item.state not in (State.DRAFT, *REVIEW_STAGES) and can_write(actor, item):
+    if item.state not in IN_WORK and can_write(actor, item):
         # Someone who could have handled it before: the item has moved on (409), not a lack of rights.
-        raise InvalidTransition(f"稿件{item.get_state_display()}，校对问题不能再处理")
+        raise InvalidTransition(f"稿件{State(item.state).label}，校对问题不能再处理")
     if not (can_write(actor, item) and item.state == State.DRAFT) and not can_review(actor, item):
         raise NotAllowed("只有起草人或当前环节的审核人可以处理校对问题")
     reason = (reason or "").strip()
